@@ -1,0 +1,97 @@
+package bot
+
+import (
+	"slices"
+
+	"github.com/pamong-desa/pamong/lessons"
+)
+
+// turn is one step in progress: the state being changed and what has been
+// decided so far.
+type turn struct {
+	st     State
+	in     Input
+	course *lessons.Course
+	out    []Message
+	events []Event
+	// welcomed is set once "welcome back" has been said this turn.
+	welcomed bool
+}
+
+func (t *turn) say(msgs ...Message) { t.out = append(t.out, msgs...) }
+func (t *turn) text(s string)       { t.say(Message{Kind: KindText, Text: s}) }
+func (t *turn) emit(e Event)        { t.events = append(t.events, e) }
+func (t *turn) goTo(s Stage)        { t.st.Conversation.Stage = s }
+
+// stepHandlers answer ordinary text (not a keyword) in each step.
+var stepHandlers = map[Stage]func(*turn){
+	StageNew:            stepNew,
+	StageAskName:        stepAskName,
+	StageAskVillage:     stepAskVillage,
+	StageConfirmVillage: stepConfirmVillage,
+	StageAskRole:        stepAskRole,
+	StageQuestion:       stepQuestion,
+	StageLessonEnd:      stepLessonEnd,
+	StageCourseEnd:      stepCourseEnd,
+}
+
+// Step runs the conversation one inbound message forward. It never fails:
+// whatever the learner sends, they get a short answer that moves them on
+// (or, once they opted out, nothing).
+func Step(st State, in Input, course *lessons.Course) Output {
+	t := &turn{st: clone(st), in: in, course: course}
+	if t.st.Learner.Channel == "" {
+		t.st.Learner.Channel = in.Channel
+	}
+	gap := !st.Conversation.LastSeen.IsZero() && in.Now.Sub(st.Conversation.LastSeen) >= ResumeAfter
+	t.st.Conversation.LastSeen = in.Now
+	moved := t.fixPosition()
+
+	kw := ParseKeyword(in.Text)
+	if gap && t.st.Learner.Registered && !t.st.Learner.OptedOut && kw != KeyStop {
+		t.welcomeBack()
+	}
+	switch {
+	case t.st.Learner.OptedOut && kw != KeyStart:
+		// Opted out: nothing is ever sent until MULAI.
+	case kw != KeyNone && kw != keyRetryAlt:
+		keywordHandlers[kw](t)
+	case moved:
+		t.text(msgCourseUpdated)
+		t.resume()
+	case gap && t.st.Learner.Registered && !t.expects(in.Text):
+		// Back after a while with something that is not an answer ("halo"):
+		// show again what they were doing rather than a hint.
+		t.resume()
+	default:
+		handler, ok := stepHandlers[t.st.Conversation.Stage]
+		if !ok {
+			// A step this version does not know (written by another
+			// release): carry on from where the course says.
+			t.resume()
+			break
+		}
+		handler(t)
+	}
+	if len(t.out) > 0 && kw != KeyRepeat {
+		t.st.Conversation.LastReply = t.out
+	}
+	return Output{State: t.st, Messages: t.out, Events: t.events}
+}
+
+// clone copies the parts of a state that a step mutates in place, so that
+// the caller's value is never changed behind its back.
+func clone(st State) State {
+	if st.Progress != nil {
+		p := *st.Progress
+		p.Answers = slices.Clone(p.Answers)
+		p.LessonsDone = slices.Clone(p.LessonsDone)
+		p.Scores = make(map[string]Score, len(st.Progress.Scores))
+		for k, v := range st.Progress.Scores {
+			p.Scores[k] = v
+		}
+		st.Progress = &p
+	}
+	st.Conversation.LastReply = slices.Clone(st.Conversation.LastReply)
+	return st
+}

@@ -1,0 +1,150 @@
+// Package bot is Pamong's conversation engine: a pure function from
+// (learner state, inbound text, course, clock) to (new state, outbound
+// messages, events). It does no I/O; the store runs it inside the
+// transaction that persists its result, and the channels deliver what it
+// says. Its behaviour is pinned by the golden transcripts in testdata/.
+package bot
+
+import "time"
+
+// Channel is how a message travels.
+type Channel string
+
+// The channels Pamong speaks.
+const (
+	WhatsApp Channel = "whatsapp"
+	SMS      Channel = "sms"
+)
+
+// ResumeAfter is the silence after which a learner's next message is met
+// with a reminder of where they are: people vanish for a week and come back.
+const ResumeAfter = time.Hour
+
+// State is everything the engine knows about one learner between messages.
+type State struct {
+	Learner      Learner      `json:"learner"`
+	Conversation Conversation `json:"conversation"`
+	// Progress is the learner's place in the course; nil before it starts.
+	Progress *Progress `json:"progress,omitempty"`
+}
+
+// Learner is the official's profile.
+type Learner struct {
+	Phone       string  `json:"phone"`
+	Name        string  `json:"name,omitempty"`
+	Role        string  `json:"role,omitempty"`
+	VillageCode string  `json:"village_code,omitempty"`
+	Channel     Channel `json:"channel,omitempty"`
+	Registered  bool    `json:"registered,omitempty"`
+	OptedOut    bool    `json:"opted_out,omitempty"`
+}
+
+// Step names where the conversation waits; each has a handler in steps.
+type Stage string
+
+// The steps of a conversation.
+const (
+	StageNew            Stage = ""
+	StageAskName        Stage = "ask_name"
+	StageAskVillage     Stage = "ask_village"
+	StageConfirmVillage Stage = "confirm_village"
+	StageAskRole        Stage = "ask_role"
+	// StageQuestion waits for the answer to Progress.QuestionID.
+	StageQuestion Stage = "question"
+	// StageLessonEnd waits for "next lesson" or "retry the quiz".
+	StageLessonEnd Stage = "lesson_end"
+	// StageCourseEnd follows the post-test: retry it when failed.
+	StageCourseEnd Stage = "course_end"
+)
+
+// Conversation is the part of the state that is about talking, not about
+// the course.
+type Conversation struct {
+	Stage Stage `json:"stage"`
+	// Village is the code waiting for the learner's confirmation.
+	Village string `json:"village,omitempty"`
+	// VillageLabel is how the village was named in the question.
+	VillageLabel string `json:"village_label,omitempty"`
+	// LastReply is what ULANG sends again.
+	LastReply []Message `json:"last_reply,omitempty"`
+	// LastSeen is when the learner last wrote.
+	LastSeen time.Time `json:"last_seen,omitzero"`
+}
+
+// Quiz ids that are not lesson ids.
+const (
+	Pretest  = "pretest"
+	Posttest = "posttest"
+)
+
+// Progress is a learner's place in one course, by ids.
+type Progress struct {
+	CourseID string `json:"course_id"`
+	// LessonID is the current lesson ("" during the pretest).
+	LessonID string `json:"lesson_id,omitempty"`
+	// QuizID is the quiz being taken: Pretest, Posttest or a lesson id.
+	QuizID string `json:"quiz_id,omitempty"`
+	// QuestionID is the question waiting for an answer.
+	QuestionID string `json:"question_id,omitempty"`
+	// Attempt counts attempts at QuizID, from 1.
+	Attempt int `json:"attempt,omitempty"`
+	// Answers of the attempt in progress.
+	Answers []Answered `json:"answers,omitempty"`
+	// Scores holds the last finished attempt of each quiz.
+	Scores      map[string]Score `json:"scores,omitempty"`
+	LessonsDone []string         `json:"lessons_done,omitempty"`
+	Completed   bool             `json:"completed,omitempty"`
+	Passed      bool             `json:"passed,omitempty"`
+	// BestPosttest is the best post-test score in percent, -1 before any.
+	BestPosttest int `json:"best_posttest"`
+}
+
+// Answered is one answer in the attempt in progress.
+type Answered struct {
+	QuestionID string `json:"question_id"`
+	Correct    bool   `json:"correct"`
+}
+
+// Score is the result of one attempt at a quiz.
+type Score struct {
+	Correct int `json:"correct"`
+	Total   int `json:"total"`
+	Attempt int `json:"attempt"`
+}
+
+// Percent is the score out of 100, rounded.
+func (s Score) Percent() int {
+	if s.Total == 0 {
+		return 0
+	}
+	return (200*s.Correct + s.Total) / (2 * s.Total)
+}
+
+func (p *Progress) answered(questionID string) bool {
+	for _, a := range p.Answers {
+		if a.QuestionID == questionID {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Progress) lessonDone(id string) bool {
+	for _, l := range p.LessonsDone {
+		if l == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Status is the course status admins filter on.
+func (p *Progress) Status() string {
+	switch {
+	case p == nil:
+		return "not_started"
+	case p.Completed:
+		return "completed"
+	}
+	return "in_progress"
+}

@@ -1,0 +1,194 @@
+package bot
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pamong-desa/pamong/gsm7"
+	"github.com/pamong-desa/pamong/lessons"
+	"github.com/pamong-desa/pamong/region"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/ from the engine's answers")
+
+// A transcript reads like a chat: "> " lines are the learner, plain lines
+// are Pamong (a blank line between messages; a "·" line is a blank line
+// inside one WhatsApp message), "# " lines are comments and "@ " lines set
+// the scene:
+//
+//	@ channel sms|whatsapp   the channel of the next messages
+//	@ wait 3h                time passes (Go durations, or 30d)
+//	@ restart                the state goes through JSON, as through the database
+//	@ no regions             no region reference data is imported
+//	@ imported NAME | ROLE | VILLAGE   an official an admin imported
+//
+// The test replays the "> " and "@ " lines through the engine and compares
+// the whole transcript with the file; -update rewrites the file.
+func TestTranscripts(t *testing.T) {
+	course := testCourse(t)
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no transcripts: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := replay(t, string(src), course)
+			if *update {
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if got != string(src) {
+				t.Errorf("transcript differs (run go test ./bot -update and read the diff):\n%s", diff(string(src), got))
+			}
+		})
+	}
+}
+
+func testCourse(t testing.TB) *lessons.Course {
+	t.Helper()
+	c, err := lessons.LoadDir(os.DirFS("testdata"), "course")
+	if err != nil {
+		t.Fatalf("load test course: %v", err)
+	}
+	return c
+}
+
+// places is the region table the transcripts see.
+var places = map[string]Place{
+	"32.04.05.2001": {Code: "32.04.05.2001", Province: "Jawa Barat", Regency: "Kabupaten Bandung", District: "Cileunyi", Village: "Cileunyi Kulon"},
+	"52.01.01.2001": {Code: "52.01.01.2001", Province: "Nusa Tenggara Barat", Regency: "Kabupaten Lombok Barat", District: "Gerung", Village: "Dasan Geres"},
+	"32.73.01.1001": {Code: "32.73.01.1001", Province: "Jawa Barat", Regency: "Kota Bandung", District: "Sukasari", Village: "Sarijadi", Kelurahan: true},
+}
+
+func replay(t *testing.T, src string, course *lessons.Course) string {
+	var (
+		out          strings.Builder
+		st           = State{Learner: Learner{Phone: "+6281200000001"}}
+		now          = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
+		ch           = WhatsApp
+		regionsKnown = true
+	)
+	for _, line := range strings.Split(strings.TrimRight(src, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(line, "# "), line == "#":
+			out.WriteString(line + "\n")
+		case strings.HasPrefix(line, "@ "):
+			out.WriteString(line + "\n")
+			cmd := strings.Fields(line[2:])
+			switch cmd[0] {
+			case "channel":
+				ch = Channel(cmd[1])
+			case "wait":
+				now = now.Add(parseWait(t, cmd[1]))
+			case "restart":
+				b, err := json.Marshal(st)
+				if err != nil {
+					t.Fatal(err)
+				}
+				st = State{}
+				if err := json.Unmarshal(b, &st); err != nil {
+					t.Fatal(err)
+				}
+			case "no":
+				regionsKnown = false
+			case "imported":
+				f := strings.Split(line[len("@ imported "):], "|")
+				st.Learner.Name, st.Learner.Role, st.Learner.VillageCode = strings.TrimSpace(f[0]), strings.TrimSpace(f[1]), strings.TrimSpace(f[2])
+			default:
+				t.Fatalf("unknown directive %q", line)
+			}
+		case strings.HasPrefix(line, "> "):
+			out.WriteString(line + "\n")
+			now = now.Add(time.Minute)
+			in := Input{Text: line[2:], Channel: ch, Now: now, RegionsKnown: regionsKnown}
+			if code, err := region.ParseVillage(in.Text); err == nil && regionsKnown {
+				if p, ok := places[string(code)]; ok {
+					in.Place = &p
+				}
+			}
+			res := Step(st, in, course)
+			st = res.State
+			for _, r := range Render(ch, res.Messages) {
+				if ch == SMS {
+					if n, enc := gsm7.Segments(r.Text); n != 1 || enc != gsm7.GSM7 {
+						t.Errorf("after %q: SMS of %d %s segments: %q", line, n, enc, r.Text)
+					}
+				}
+				out.WriteString(strings.ReplaceAll(r.Text, "\n\n", "\n·\n") + "\n\n")
+			}
+			for _, e := range res.Events {
+				out.WriteString(eventLine(e) + "\n")
+			}
+		}
+	}
+	return strings.TrimRight(out.String(), "\n") + "\n"
+}
+
+// eventLine shows what the store would record, so a transcript proves that
+// an answer was scored once.
+func eventLine(e Event) string {
+	switch e := e.(type) {
+	case AnswerRecorded:
+		verdict := "wrong"
+		if e.Correct {
+			verdict = "right"
+		}
+		return fmt.Sprintf("= answer %s %s attempt %d: %d, %s", e.QuizID, e.QuestionID, e.Attempt, e.Choice, verdict)
+	case Registered:
+		return "= registered"
+	case OptedOut:
+		return "= opted out"
+	case OptedIn:
+		return "= opted in"
+	case CourseCompleted:
+		return fmt.Sprintf("= course %s completed, post-test %d", e.CourseID, e.Score)
+	case RegionsMissing:
+		return "= warning: no regions imported, accepted " + e.Code
+	}
+	return fmt.Sprintf("= %T", e)
+}
+
+func parseWait(t *testing.T, s string) time.Duration {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscan(days, &n); err != nil {
+			t.Fatalf("wait %q: %v", s, err)
+		}
+		return time.Duration(n) * 24 * time.Hour
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		t.Fatalf("wait %q: %v", s, err)
+	}
+	return d
+}
+
+// diff shows the first lines where want and got part.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n  file:   %q\n  engine: %q", i+1, wl, gl)
+		}
+	}
+	return ""
+}

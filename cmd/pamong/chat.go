@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/phone"
+	"github.com/pamong-desa/pamong/store"
+)
+
+func chatCmd(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "chat", "chat [--phone +628123456789] [--channel whatsapp|sms] [--json] [--course PATH]\n\n"+
+		"Talks to Pamong as the learner with that phone, through the same engine and database as the server.\n"+
+		"Reads one message per line from standard input until EOF (typed or piped) and prints every reply;\n"+
+		"with --channel sms each printed block is exactly one SMS as it would be sent. Run it again with the\n"+
+		"same phone to resume.")
+	number := fs.String("phone", "+6281200000000", "the learner's phone number (0812…, 62812… or +62812…)")
+	channel := fs.String("channel", "whatsapp", "whatsapp or sms: how replies are rendered")
+	asJSON := fs.Bool("json", false, "print one JSON object per outbound message")
+	coursePath := fs.String("course", e.cfg.CoursePath, "a course directory to try instead of the bundled course")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	to, err := phone.Normalize(*number)
+	if err != nil {
+		return fmt.Errorf("--phone: %w", err)
+	}
+	ch := bot.Channel(*channel)
+	if ch != bot.WhatsApp && ch != bot.SMS {
+		return fmt.Errorf("--channel %q: want whatsapp or sms", *channel)
+	}
+	course, err := loadCourse(*coursePath)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e)
+	db, err := openStore(ctx, e, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	interactive := false
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		interactive = true
+		fmt.Fprintf(e.stdout, "Pamong chat as %s over %s (course %q). Type a message; Ctrl-D ends.\n", to, ch, course.ID)
+	}
+	sc := bufio.NewScanner(e.stdin)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	session := time.Now().UnixNano()
+	for n := 1; ; n++ {
+		if interactive {
+			fmt.Fprint(e.stdout, "> ")
+		}
+		if !sc.Scan() {
+			break
+		}
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		h, err := db.HandleInbound(ctx, store.Inbound{
+			Channel: ch, ProviderID: fmt.Sprintf("chat-%d-%d", session, n), Phone: to, Text: text, Terminal: true,
+		}, course)
+		if err != nil {
+			return err
+		}
+		logEvents(log, h.Events)
+		if err := printReplies(e, h.Replies, *asJSON); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read standard input: %w", err)
+	}
+	return nil
+}
+
+func printReplies(e *env, replies []store.Reply, asJSON bool) error {
+	for _, r := range replies {
+		if asJSON {
+			b, err := json.Marshal(map[string]any{
+				"id": r.ID, "channel": r.Channel, "to": r.To, "text": r.Text, "segments": r.Segments, "encoding": r.Encoding,
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, string(b))
+			continue
+		}
+		fmt.Fprintf(e.stdout, "%s\n\n", r.Text)
+	}
+	return nil
+}
+
+// logEvents tells the operator about what the engine noticed.
+func logEvents(log *slog.Logger, events []bot.Event) {
+	for _, ev := range events {
+		if m, ok := ev.(bot.RegionsMissing); ok {
+			log.Warn("no regions imported: village code accepted unchecked; run 'pamong regions import FILE.csv'", "village", m.Code)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pamong-desa/pamong/store"
+)
+
+func serveCmd(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "serve", "serve\n\nRuns the server on PAMONG_ADDR (default :8080): GET /healthz, GET /metrics.\nStops gracefully on SIGINT or SIGTERM.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := newLogger(e)
+	db, err := openStore(ctx, e, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	course, err := loadCourse(e.cfg.CoursePath)
+	if err != nil {
+		return err
+	}
+	log.Info("course loaded", "course", course.ID, "lessons", len(course.Lessons()))
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", healthHandler(db, log))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	ln, err := net.Listen("tcp", e.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on PAMONG_ADDR %s: %w", e.cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// healthHandler answers 200 when the database answers, 503 otherwise, with
+// the details as JSON for people and probes alike.
+func healthHandler(db *store.DB, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		status, code := map[string]string{"database": "ok"}, http.StatusOK
+		if err := db.Ping(ctx); err != nil {
+			log.Warn("health check: database unreachable", "err", err)
+			status["database"], code = "unreachable", http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(status)
+	})
+}

@@ -1,0 +1,54 @@
+// Package phone turns the ways Indonesians write mobile numbers into E.164,
+// the one form Pamong stores and providers accept.
+package phone
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Normalize accepts "0812-3456-7890", "62812…", "+62 812 …" and returns
+// "+62812…". An Indonesian number must be a mobile one (8 after the country
+// code; landlines cannot receive SMS or WhatsApp) with 9 to 12 digits after
+// 62. Numbers of other countries must be written with + and are kept as
+// E.164 (8 to 15 digits).
+func Normalize(s string) (string, error) {
+	raw := strings.TrimSpace(s)
+	var d strings.Builder
+	for i, r := range raw {
+		switch {
+		case r >= '0' && r <= '9':
+			d.WriteRune(r)
+		case r == '+' && i == 0:
+		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		default:
+			return "", fmt.Errorf("phone %q has a character that is not a digit", s)
+		}
+	}
+	digits := d.String()
+	international := strings.HasPrefix(raw, "+")
+	switch {
+	case digits == "":
+		return "", fmt.Errorf("phone number is empty")
+	case strings.HasPrefix(digits, "62"):
+		digits = digits[2:]
+	case strings.HasPrefix(digits, "0") && !international:
+		digits = digits[1:]
+	case international:
+		if len(digits) < 8 || len(digits) > 15 {
+			return "", fmt.Errorf("phone %q has %d digits; an international number has 8 to 15", s, len(digits))
+		}
+		return "+" + digits, nil
+	default:
+		return "", fmt.Errorf("phone %q: write it as 0812…, 62812… or +62812…", s)
+	}
+	switch {
+	case !strings.HasPrefix(digits, "8"):
+		return "", fmt.Errorf("phone %q is not a mobile number (Indonesian mobile numbers start with 08)", s)
+	case len(digits) < 9:
+		return "", fmt.Errorf("phone %q is too short for an Indonesian mobile number", s)
+	case len(digits) > 12:
+		return "", fmt.Errorf("phone %q is too long for an Indonesian mobile number", s)
+	}
+	return "+62" + digits, nil
+}

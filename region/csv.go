@@ -1,0 +1,104 @@
+package region
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Region is one row of the reference file.
+type Region struct {
+	Code Code   `db:"code"`
+	Name string `db:"name"`
+}
+
+// RowError is a malformed row of a CSV file, with the line it starts on.
+type RowError struct {
+	Line int
+	Msg  string
+}
+
+func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// ReadCSV reads a reference file with the header `code,name` (Excel's
+// semicolons and a UTF-8 byte-order mark are accepted too) and returns its
+// good rows and, separately, every malformed row with its line number, so an
+// admin can fix all of them in one pass. A missing or wrong header, or a file
+// that is not CSV at all, is an error.
+func ReadCSV(r io.Reader) ([]Region, []RowError, error) {
+	cr, err := newCSVReader(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil, errors.New("the file is empty; want a header line `code,name` and one region per line")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read header: %w", err)
+	}
+	if len(header) < 2 || !strings.EqualFold(strings.TrimSpace(header[0]), "code") || !strings.EqualFold(strings.TrimSpace(header[1]), "name") {
+		return nil, nil, fmt.Errorf("line 1: header is %q; want `code,name`", strings.Join(header, ","))
+	}
+	var (
+		rows []Region
+		bad  []RowError
+		seen = make(map[Code]int)
+	)
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				bad = append(bad, RowError{Line: pe.StartLine, Msg: pe.Err.Error()})
+				continue
+			}
+			return nil, nil, fmt.Errorf("read line %d: %w", line, err)
+		}
+		if len(rec) != 2 {
+			bad = append(bad, RowError{Line: line, Msg: fmt.Sprintf("has %d fields; want 2 (code,name)", len(rec))})
+			continue
+		}
+		code, err := Parse(rec[0])
+		if err != nil {
+			bad = append(bad, RowError{Line: line, Msg: err.Error()})
+			continue
+		}
+		name := strings.TrimSpace(rec[1])
+		if name == "" {
+			bad = append(bad, RowError{Line: line, Msg: fmt.Sprintf("region %s has no name", code)})
+			continue
+		}
+		if first, dup := seen[code]; dup {
+			bad = append(bad, RowError{Line: line, Msg: fmt.Sprintf("region %s appears again (first on line %d)", code, first)})
+			continue
+		}
+		seen[code] = line
+		rows = append(rows, Region{Code: code, Name: name})
+	}
+	return rows, bad, nil
+}
+
+// newCSVReader skips a byte-order mark and picks the separator from the
+// header line: Excel in an Indonesian locale saves CSV with semicolons.
+func newCSVReader(r io.Reader) (*csv.Reader, error) {
+	br := newPeekReader(r)
+	head, err := br.peekLine()
+	if err != nil {
+		return nil, fmt.Errorf("read file: %w", err)
+	}
+	cr := csv.NewReader(br)
+	if strings.Count(head, ";") > strings.Count(head, ",") {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.ReuseRecord = true
+	return cr, nil
+}

@@ -1,0 +1,270 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/lessons"
+	"github.com/pamong-desa/pamong/region"
+)
+
+// Inbound is a message as a channel received it.
+type Inbound struct {
+	Channel bot.Channel
+	// ProviderID is the channel's id of the message: a second delivery of
+	// the same id changes nothing.
+	ProviderID string
+	Phone      string // E.164
+	Text       string
+	// Terminal marks the replies as already delivered (pamong chat prints
+	// them): they are recorded in the outbox but never sent.
+	Terminal bool
+}
+
+// Reply is one outbox row written for an inbound message.
+type Reply struct {
+	ID       int64
+	Channel  bot.Channel
+	To       string
+	Text     string
+	Segments int
+	Encoding string
+}
+
+// Handled is the outcome of one inbound message.
+type Handled struct {
+	// Duplicate is true when the message had been handled before.
+	Duplicate bool
+	LearnerID int64
+	Replies   []Reply
+	Events    []bot.Event
+}
+
+// outboxChannel is the NOTIFY channel the dispatcher listens on.
+const outboxChannel = "pamong_outbox"
+
+// HandleInbound applies one inbound message in one transaction: record it
+// (or stop at a duplicate), lock the learner, run the engine, and write the
+// new state, the scored answers and the replies to the outbox. Messages of
+// one learner are applied one at a time, in the order their transactions
+// take the learner's lock; different learners run in parallel.
+func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Course) (Handled, error) {
+	var res Handled
+	// Reference data is read before the transaction: it is not part of the
+	// decision's consistency and should not hold the learner's lock longer.
+	place, regionsKnown, err := d.lookupPlace(ctx, in.Text)
+	if err != nil {
+		return res, err
+	}
+	now := d.now()
+	tx, err := d.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return res, fmt.Errorf("handle message %s/%s: begin: %w", in.Channel, in.ProviderID, err)
+	}
+	defer tx.Rollback()
+
+	lr, err := lockLearner(ctx, tx, in.Phone, in.Channel)
+	if err != nil {
+		return res, err
+	}
+	res.LearnerID = lr.ID
+	inboundID, dup, err := insertInbound(ctx, tx, lr.ID, in, now)
+	if err != nil || dup {
+		res.Duplicate = dup
+		return res, err
+	}
+	enr, err := loadEnrolment(ctx, tx, lr.ID, course.ID)
+	if err != nil {
+		return res, err
+	}
+	st, err := toState(lr, enr)
+	if err != nil {
+		return res, err
+	}
+	out := bot.Step(st, bot.Input{Text: in.Text, Channel: in.Channel, Now: now, Place: place, RegionsKnown: regionsKnown}, course)
+	res.Events = out.Events
+
+	if err := saveLearner(ctx, tx, lr.ID, out, now); err != nil {
+		return res, err
+	}
+	if out.State.Progress != nil {
+		if err := saveEnrolment(ctx, tx, lr.ID, out.State, now); err != nil {
+			return res, err
+		}
+	}
+	if err := insertAnswers(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
+		return res, err
+	}
+	if res.Replies, err = insertReplies(ctx, tx, lr.ID, inboundID, in, out.Messages); err != nil {
+		return res, err
+	}
+	if len(res.Replies) > 0 && !in.Terminal {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, '')", outboxChannel); err != nil {
+			return res, fmt.Errorf("handle message: notify dispatcher: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return res, fmt.Errorf("handle message %s/%s: commit: %w", in.Channel, in.ProviderID, err)
+	}
+	return res, nil
+}
+
+const regionsExist = `SELECT EXISTS (SELECT 1 FROM regions)`
+
+// lookupPlace finds the village a text names, when it reads as a village
+// code at all.
+func (d *DB) lookupPlace(ctx context.Context, text string) (*bot.Place, bool, error) {
+	code, err := region.ParseVillage(text)
+	if err != nil {
+		return nil, false, nil
+	}
+	var known bool
+	if err := d.db.GetContext(ctx, &known, regionsExist); err != nil {
+		return nil, false, fmt.Errorf("check regions: %w", err)
+	}
+	path, err := d.RegionPath(ctx, code)
+	if err != nil || path == nil {
+		return nil, known, err
+	}
+	p := &bot.Place{Code: string(code), Kelurahan: code.IsKelurahan()}
+	for _, r := range path {
+		switch r.Code.Level() {
+		case region.Province:
+			p.Province = r.Name
+		case region.Regency:
+			p.Regency = r.Name
+		case region.District:
+			p.District = r.Name
+		case region.Village:
+			p.Village = r.Name
+		}
+	}
+	return p, known, nil
+}
+
+// learnerRow is a learners row as the engine needs it.
+type learnerRow struct {
+	ID           int64          `db:"id"`
+	Phone        string         `db:"phone"`
+	Name         string         `db:"name"`
+	Role         string         `db:"role"`
+	VillageCode  sql.NullString `db:"village_code"`
+	Channel      string         `db:"preferred_channel"`
+	Registered   bool           `db:"registered"`
+	OptedOut     bool           `db:"opted_out"`
+	Conversation []byte         `db:"conversation"`
+}
+
+const (
+	insertLearner = `INSERT INTO learners (phone, preferred_channel) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING`
+	selectLearner = `
+SELECT id, phone, name, role, village_code, preferred_channel,
+       registered_at IS NOT NULL AS registered, opted_out_at IS NOT NULL AS opted_out, conversation
+FROM learners WHERE phone = $1 FOR UPDATE`
+)
+
+// lockLearner returns the learner with this phone, created if new, locked
+// until the transaction ends.
+func lockLearner(ctx context.Context, tx *sqlx.Tx, phone string, ch bot.Channel) (learnerRow, error) {
+	var lr learnerRow
+	if _, err := tx.ExecContext(ctx, insertLearner, phone, string(ch)); err != nil {
+		return lr, fmt.Errorf("create learner: %w", err)
+	}
+	if err := tx.GetContext(ctx, &lr, selectLearner, phone); err != nil {
+		return lr, fmt.Errorf("lock learner: %w", err)
+	}
+	return lr, nil
+}
+
+const insertInboundMessage = `
+INSERT INTO inbound_messages (channel, provider_id, learner_id, text, received_at)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (channel, provider_id) DO NOTHING
+RETURNING id`
+
+func insertInbound(ctx context.Context, tx *sqlx.Tx, learnerID int64, in Inbound, now time.Time) (id int64, dup bool, err error) {
+	err = tx.GetContext(ctx, &id, insertInboundMessage, string(in.Channel), in.ProviderID, learnerID, in.Text, now)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, true, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("record inbound message %s/%s: %w", in.Channel, in.ProviderID, err)
+	}
+	return id, false, nil
+}
+
+const updateLearner = `
+UPDATE learners SET
+    name = $2, role = $3, village_code = NULLIF($4, ''), preferred_channel = $5,
+    registered_at = CASE WHEN $6 THEN coalesce(registered_at, $9) END,
+    opted_out_at  = CASE WHEN $7 THEN coalesce(opted_out_at, $9) END,
+    conversation = $8, last_inbound_at = $9, updated_at = $9
+WHERE id = $1`
+
+func saveLearner(ctx context.Context, tx *sqlx.Tx, id int64, out bot.Output, now time.Time) error {
+	l := out.State.Learner
+	conv, err := json.Marshal(out.State.Conversation)
+	if err != nil {
+		return fmt.Errorf("save learner %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, updateLearner, id, l.Name, l.Role, l.VillageCode, string(l.Channel),
+		l.Registered, l.OptedOut, conv, now); err != nil {
+		return fmt.Errorf("save learner %d: %w", id, err)
+	}
+	return nil
+}
+
+const insertAnswer = `
+INSERT INTO answers (learner_id, course_id, quiz_id, question_id, attempt, choice, correct, inbound_id, answered_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (learner_id, course_id, quiz_id, question_id, attempt) DO NOTHING`
+
+func insertAnswers(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64, events []bot.Event, now time.Time) error {
+	for _, e := range events {
+		a, ok := e.(bot.AnswerRecorded)
+		if !ok {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, insertAnswer, learnerID, a.CourseID, a.QuizID, a.QuestionID, a.Attempt,
+			a.Choice, a.Correct, inboundID, now); err != nil {
+			return fmt.Errorf("record answer to %s for learner %d: %w", a.QuestionID, learnerID, err)
+		}
+	}
+	return nil
+}
+
+const insertOutbox = `
+INSERT INTO outbox (learner_id, channel, provider, to_address, text, content, segments, priority, status, in_reply_to, sent_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, CASE WHEN $8 = 'sent' THEN now() END)
+RETURNING id`
+
+// insertReplies renders the engine's messages for the channel the learner
+// wrote from and queues them, in order, at reply priority.
+func insertReplies(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64, in Inbound, msgs []bot.Message) ([]Reply, error) {
+	status, provider := "queued", ""
+	if in.Terminal {
+		status, provider = "sent", "terminal"
+	}
+	var replies []Reply
+	for _, r := range bot.Render(in.Channel, msgs) {
+		content, err := json.Marshal(r.Content)
+		if err != nil {
+			return nil, fmt.Errorf("queue reply: %w", err)
+		}
+		rep := Reply{Channel: in.Channel, To: in.Phone, Text: r.Text}
+		rep.Segments, rep.Encoding = bot.Segments(r.Text)
+		if err := tx.GetContext(ctx, &rep.ID, insertOutbox, learnerID, string(in.Channel), provider, in.Phone, r.Text,
+			content, rep.Segments, status, inboundID); err != nil {
+			return nil, fmt.Errorf("queue reply to learner %d: %w", learnerID, err)
+		}
+		replies = append(replies, rep)
+	}
+	return replies, nil
+}

@@ -1,0 +1,125 @@
+// Package store keeps Pamong's state in PostgreSQL: the only package that
+// speaks SQL. Each exported method that decides something runs in one
+// transaction of its own.
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is Pamong's database.
+type DB struct {
+	db  *sqlx.DB
+	now func() time.Time
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
+	}
+	db.SetMaxOpenConns(50)
+	db.SetMaxIdleConns(50)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database %s: %w (is the server running and DATABASE_URL right?)", Redact(dsn), err)
+	}
+	return &DB{db: db, now: time.Now}, nil
+}
+
+// Close closes the connection pool.
+func (d *DB) Close() error { return d.db.Close() }
+
+// SetClock replaces the clock used for timestamps the store writes itself;
+// tests fix it.
+func (d *DB) SetClock(now func() time.Time) { d.now = now }
+
+// Ping checks that the database answers; /healthz uses it.
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// Migrate applies the embedded migrations that have not been applied yet.
+// A Postgres advisory lock serialises concurrent callers, so several pamong
+// processes can start together against one database.
+func (d *DB) Migrate(ctx context.Context) (applied []string, err error) {
+	p, err := newMigrator(d)
+	if err != nil {
+		return nil, err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("apply migrations: %w", err)
+	}
+	for _, r := range results {
+		applied = append(applied, r.Source.Path)
+	}
+	return applied, nil
+}
+
+// Pending tells whether migrations are waiting to be applied.
+func (d *DB) Pending(ctx context.Context) (bool, error) {
+	p, err := newMigrator(d)
+	if err != nil {
+		return false, err
+	}
+	return p.HasPending(ctx)
+}
+
+func newMigrator(d *DB) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, fmt.Errorf("create migration lock: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, d.db.DB, sub, goose.WithSessionLocker(locker))
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	return p, nil
+}
+
+// MigrationsFS exposes the migrations so that test databases built from a
+// template can tell when the schema changed.
+func MigrationsFS() fs.FS { return migrations }
+
+// Redact hides the password of a connection string for logs and errors.
+func Redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
+		return u.Redacted()
+	}
+	var out []string
+	for _, kv := range strings.Fields(dsn) {
+		if strings.HasPrefix(kv, "password=") {
+			kv = "password=xxxxx"
+		}
+		out = append(out, kv)
+	}
+	return strings.Join(out, " ")
+}
+
+// isUniqueViolation tells whether err is Postgres refusing a duplicate key.
+func isUniqueViolation(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
