@@ -8,16 +8,16 @@ import (
 // Learner-facing wording, in plain polite Indonesian. Kept short: on SMS
 // every message must fit 160 characters.
 const (
-	msgWelcome = "Selamat datang di Pamong, belajar tata kelola dan keuangan desa lewat pesan singkat. Siapa nama lengkap Anda?"
-	msgAskName = "Siapa nama lengkap Anda? Contoh: Siti Aminah"
+	msgWelcome       = "Selamat datang di Pamong, belajar tata kelola dan keuangan desa lewat pesan singkat. Siapa nama lengkap Anda?"
+	msgAskName       = "Siapa nama lengkap Anda? Contoh: Siti Aminah"
 	msgNotUnderstood = "Maaf, balasan tidak dikenali."
-	msgBadName = "Maaf, nama itu tidak terbaca. Balas dengan nama lengkap Anda dalam huruf, contoh: Siti Aminah"
+	msgBadName       = "Maaf, nama itu tidak terbaca. Balas dengan nama lengkap Anda dalam huruf, contoh: Siti Aminah"
 
-	msgBadVillage     = "Kode desa terdiri dari 10 angka, contoh 32.04.05.2001 atau 3204052001. Silakan coba lagi."
-	msgConfirmHint    = "Balas 1 (Ya) atau 2 (Bukan)."
+	msgBadVillage  = "Kode desa terdiri dari 10 angka, contoh 32.04.05.2001 atau 3204052001. Silakan coba lagi."
+	msgConfirmHint = "Balas 1 (Ya) atau 2 (Bukan)."
 
-	msgAskRole     = "Apa jabatan Anda? Balas dengan angka:"
-	msgRoleFooter  = "Balas dengan angka 1-11."
+	msgAskRole    = "Apa jabatan Anda? Balas dengan angka:"
+	msgRoleFooter = "Balas dengan angka 1-11."
 
 	msgRegisterFirst  = "Selesaikan pendaftaran dulu, ya."
 	msgOptedOut       = "Baik, Anda tidak akan menerima pesan lagi dari Pamong. Untuk kembali belajar, kirim MULAI."
