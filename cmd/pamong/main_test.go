@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The test binary doubles as pamong: run with PAMONG_TEST_AS_BINARY=1 it
+// is the real command, so these tests go through main, flags, the
+// environment and exit codes exactly as a user does.
+func TestMain(m *testing.M) {
+	if os.Getenv("PAMONG_TEST_AS_BINARY") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// pamong runs the command with the given environment additions and input.
+type pamong struct {
+	t   *testing.T
+	env []string
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (p pamong) run(stdin string, args ...string) result {
+	p.t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), append([]string{"PAMONG_TEST_AS_BINARY=1"}, p.env...)...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		p.t.Fatalf("run pamong %v: %v", args, err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+func (p pamong) ok(stdin string, args ...string) string {
+	p.t.Helper()
+	r := p.run(stdin, args...)
+	if r.code != 0 {
+		p.t.Fatalf("pamong %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	}
+	return r.stdout
+}
+
+// privateCluster gives the binary a data directory of its own, so the test
+// proves the zero-set-up path: no DATABASE_URL at all.
+func privateCluster(t *testing.T) pamong {
+	dir, err := os.MkdirTemp("", "pamong-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The server may run as the postgres user, who must reach the directory.
+	if err := os.Chmod(dir, 0o711); err != nil {
+		t.Fatal(err)
+	}
+	p := pamong{t: t, env: []string{"DATABASE_URL=", "PAMONG_DATA_DIR=" + filepath.Join(dir, "pg")}}
+	t.Cleanup(func() {
+		p.run("", "db", "stop")
+		os.RemoveAll(dir)
+	})
+	return p
+}
+
+const wilayah = "../../../shared/data/wilayah.csv"
+
+func TestZeroSetUp(t *testing.T) {
+	p := privateCluster(t)
+	if out := p.ok("", "migrate"); !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate: %s", out)
+	}
+	if out := p.ok("", "db", "status"); !strings.Contains(out, "running") {
+		t.Fatalf("db status: %s", out)
+	}
+
+	start := time.Now()
+	out := p.ok("", "regions", "import", wilayah)
+	t.Logf("first region import: %s (%.1fs wall, including process start)", strings.TrimSpace(out), time.Since(start).Seconds())
+	if !strings.Contains(out, "91599 regions read, 91599 new, 0 updated, 0 unchanged") {
+		t.Fatalf("first import: %s", out)
+	}
+	out = p.ok("", "regions", "import", wilayah)
+	if !strings.Contains(out, "0 new, 0 updated, 91599 unchanged") {
+		t.Fatalf("second import changed something: %s", out)
+	}
+
+	// A newcomer registers with a real village code, takes the pretest
+	// and the first lesson, stops, and comes back.
+	script := "halo\nSiti Aminah\n3204052001\n1\n3\n" + strings.Repeat("1\n", 5) + strings.Repeat("2\n", 4)
+	out = p.ok(script, "chat", "--phone", "0812 0000 0001")
+	for _, want := range []string{
+		"Desa Cileunyi Kulon, Kec. Cileunyi, Kab. Bandung, Jawa Barat — benar?",
+		"Pendaftaran selesai",
+		"Pretest selesai",
+		"*Pelajaran 1 dari 6",
+		"Pelajaran 1 selesai. Nilai kuis:",
+	} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("chat lacks %q:\n%s", want, out)
+		}
+	}
+	out = p.ok("MENU\nLANJUT\n", "chat", "--phone", "+6281200000001")
+	if !strings.Contains(out, "Posisi Anda: Pelajaran 1 dari 6 selesai") || !strings.Contains(out, "*Pelajaran 2 dari 6") {
+		t.Fatalf("second session did not resume:\n%s", out)
+	}
+}
+
+func TestChatOverSMSIsOneGSM7SegmentPerMessage(t *testing.T) {
+	p := privateCluster(t)
+	p.ok("", "regions", "import", wilayah)
+	script := "halo\nBudi Santoso\n32.04.05.2001\nya\n1\n" + strings.Repeat("2\n", 5) + strings.Repeat("1\n", 4) + "1\n" + strings.Repeat("3\n", 4) + "nilai\nbantuan\nmenu\nulang\n"
+	out := p.ok(script, "chat", "--channel", "sms", "--json", "--phone", "+6281300000002")
+	sc := bufio.NewScanner(strings.NewReader(out))
+	n := 0
+	for sc.Scan() {
+		var m struct {
+			Channel, To, Text, Encoding string
+			Segments                    int
+		}
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("not JSON: %q: %v", sc.Text(), err)
+		}
+		if m.Segments != 1 || m.Encoding != "GSM-7" || m.Channel != "sms" || m.To != "+6281300000002" {
+			t.Errorf("message %d: %+v", n, m)
+		}
+		n++
+	}
+	if n < 30 {
+		t.Fatalf("only %d messages:\n%s", n, out)
+	}
+}
+
+func TestLessonsCheck(t *testing.T) {
+	p := pamong{t: t}
+	if out := p.ok("", "lessons", "check"); !strings.Contains(out, "dasar-pamong: ok") {
+		t.Fatalf("bundled course: %s", out)
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../lessons/courses/dasar-pamong/course.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(src), "answer: 3", "answer: 7", 1)
+	if err := os.WriteFile(filepath.Join(dir, "course.yaml"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mod, _ := os.ReadFile("../../lessons/courses/dasar-pamong/01-pemerintahan.yaml")
+	os.WriteFile(filepath.Join(dir, "01-pemerintahan.yaml"), []byte(strings.Replace(string(mod), "id: l1-q2", "id: l1-q1", 1)), 0o644)
+	r := p.run("", "lessons", "check", dir)
+	if r.code != 1 {
+		t.Fatalf("exit %d on a broken course:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"course.yaml:", "answer 7 is out of range", "01-pemerintahan.yaml:", `duplicate question id "l1-q1"`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("lessons check output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+func TestServeHealthAndMetrics(t *testing.T) {
+	p := privateCluster(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Env = append(os.Environ(), append([]string{"PAMONG_TEST_AS_BINARY=1", "PAMONG_ADDR=" + addr}, p.env...)...)
+	var logs strings.Builder
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+
+	var resp *http.Response
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err = http.Get("http://" + addr + "/healthz")
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("healthz never answered: %v\n%s", err, logs.String())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %s", resp.Status)
+	}
+	resp, err = http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := new(strings.Builder)
+	bufio.NewReader(resp.Body).WriteTo(body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body.String(), "go_goroutines") {
+		t.Fatalf("metrics: %s\n%.300s", resp.Status, body.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve did not stop cleanly on SIGTERM: %v\n%s", err, logs.String())
+	}
+}
+
+func TestBadInputGetsClearMessages(t *testing.T) {
+	p := privateCluster(t)
+	csv := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(csv, []byte("code,name\n32,Jawa Barat\n320,Salah\n32.04,\n"), 0o644)
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"missing file", nil, []string{"regions", "import", "/nonexistent.csv"}, "open region file"},
+		{"bad rows", nil, []string{"regions", "import", csv}, "bad.csv:3: region code \"320\" has 3 digits"},
+		{"unreachable database", []string{"DATABASE_URL=postgres://pamong@127.0.0.1:1/pamong?sslmode=disable&connect_timeout=2"}, []string{"migrate"}, "connect to database postgres://pamong@127.0.0.1:1/pamong"},
+		{"not a connection string", []string{"DATABASE_URL=localhost"}, []string{"migrate"}, "DATABASE_URL is not a PostgreSQL connection string"},
+		{"unknown command", nil, []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"bad phone", nil, []string{"chat", "--phone", "022-123456"}, "not a mobile number"},
+		{"bad channel", nil, []string{"chat", "--channel", "fax"}, "want whatsapp or sms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := pamong{t: t, env: append(append([]string{}, p.env...), tt.env...)}
+			r := q.run("", tt.args...)
+			if r.code == 0 || !strings.Contains(r.stderr, tt.want) {
+				t.Fatalf("exit %d, stderr:\n%s\nwant non-zero and %q", r.code, r.stderr, tt.want)
+			}
+			if strings.Contains(r.stderr, "panic") {
+				t.Fatalf("panicked:\n%s", r.stderr)
+			}
+		})
+	}
+	// The good row of the bad file was imported all the same.
+	out := p.ok("", "regions", "import", wilayah)
+	if !strings.Contains(out, "91598 new") {
+		t.Fatalf("the good row of the bad file was not kept: %s", out)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	p := pamong{t: t}
+	for _, c := range commands() {
+		out := p.ok("", c.name, "--help")
+		if !strings.Contains(out, "Usage: pamong "+c.name) {
+			t.Errorf("%s --help: %s", c.name, out)
+		}
+	}
+	if out := p.ok("", "version"); !strings.HasPrefix(out, "pamong ") {
+		t.Errorf("version: %s", out)
+	}
+}
