@@ -33,6 +33,11 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log.Info("course loaded", "course", course.ID, "lessons", len(course.Lessons()))
+	if n, err := db.CountRegions(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		log.Warn("no regions imported: village codes are accepted unchecked until 'pamong regions import FILE.csv' is run")
+	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
