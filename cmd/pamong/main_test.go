@@ -124,6 +124,21 @@ func TestZeroSetUp(t *testing.T) {
 	}
 }
 
+// Several pamong processes starting together on a new data directory: one
+// creates the cluster, the others wait for it and use it.
+func TestConcurrentStartsShareThePrivateCluster(t *testing.T) {
+	p := privateCluster(t)
+	results := make(chan result, 3)
+	for range 3 {
+		go func() { results <- p.run("", "migrate") }()
+	}
+	for range 3 {
+		if r := <-results; r.code != 0 {
+			t.Errorf("exit %d: %s", r.code, r.stderr)
+		}
+	}
+}
+
 func TestChatOverSMSIsOneGSM7SegmentPerMessage(t *testing.T) {
 	p := privateCluster(t)
 	p.ok("", "regions", "import", wilayah)
