@@ -102,6 +102,16 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	if err := insertAnswers(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
 		return res, err
 	}
+	for _, e := range out.Events {
+		if _, ok := e.(bot.OptedOut); ok {
+			// Whatever was queued (an announcement, a reply not yet sent)
+			// must not reach someone who said stop; only the confirmation,
+			// written below, goes.
+			if _, err := tx.ExecContext(ctx, cancelQueued, lr.ID, "learner opted out"); err != nil {
+				return res, fmt.Errorf("cancel messages of learner %d: %w", lr.ID, err)
+			}
+		}
+	}
 	if res.Replies, err = insertReplies(ctx, tx, lr.ID, inboundID, in, out.Messages); err != nil {
 		return res, err
 	}

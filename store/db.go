@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -25,6 +26,7 @@ var migrations embed.FS
 // DB is Pamong's database.
 type DB struct {
 	db  *sqlx.DB
+	dsn string // for LISTEN, which needs a connection of its own
 	now func() time.Time
 }
 
@@ -43,7 +45,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to database %s: %w (is the server running and DATABASE_URL right?)", Redact(dsn), err)
 	}
-	return &DB{db: db, now: time.Now}, nil
+	return &DB{db: db, dsn: dsn, now: time.Now}, nil
 }
 
 // Close closes the connection pool.
@@ -122,4 +124,9 @@ func Redact(dsn string) string {
 func isUniqueViolation(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && pqErr.Code == "23505"
+}
+
+// execer is what a helper needs to write inside or outside a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }

@@ -1,0 +1,221 @@
+package dispatch
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Store is what the dispatcher needs of the outbox.
+type Store interface {
+	ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]Message, error)
+	MarkSent(ctx context.Context, id int64, provider, providerID string) error
+	MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error)
+	MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error
+	ReleaseExpired(ctx context.Context) (int64, error)
+	Release(ctx context.Context, ids []int64) error
+}
+
+// Config tunes the dispatcher; zero fields take the defaults.
+type Config struct {
+	// Workers is how many sends may be in flight at once (default 8).
+	Workers int
+	// Lease is how long a claimed row is ours; after a crash it returns to
+	// the queue when the lease ends (default 2m; keep it well above
+	// SendTimeout).
+	Lease time.Duration
+	// SendTimeout bounds one provider call (default 30s).
+	SendTimeout time.Duration
+	// Poll is how often the queue is looked at without a NOTIFY, which is
+	// what picks up retries that fall due (default 1s).
+	Poll time.Duration
+	// MaxAttempts and MaxAge bound retries (default 10 attempts, 24h).
+	MaxAttempts int
+	MaxAge      time.Duration
+	// BackoffBase doubles with each attempt up to BackoffMax, with jitter
+	// (defaults 5s and 15m).
+	BackoffBase, BackoffMax time.Duration
+	// Rates limits each channel in messages per second; an SMS costs one
+	// token per segment. A channel without a rate is not limited.
+	Rates map[string]float64
+}
+
+func (c *Config) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 10
+	}
+	def(&c.Lease, 2*time.Minute)
+	def(&c.SendTimeout, 30*time.Second)
+	def(&c.Poll, time.Second)
+	def(&c.MaxAge, 24*time.Hour)
+	def(&c.BackoffBase, 5*time.Second)
+	def(&c.BackoffMax, 15*time.Minute)
+}
+
+// Dispatcher sends the outbox through one sender per channel.
+type Dispatcher struct {
+	store    Store
+	senders  map[string]Sender
+	channels []string
+	limiters map[string]*rate.Limiter
+	cfg      Config
+	log      *slog.Logger
+	metrics  *Metrics
+	now      func() time.Time
+	wake     chan struct{}
+}
+
+// New makes a dispatcher; senders maps a channel ("sms", "whatsapp") to the
+// sender that carries it. Rows of channels without a sender stay queued.
+func New(store Store, senders map[string]Sender, cfg Config, log *slog.Logger, metrics *Metrics) *Dispatcher {
+	cfg.defaults()
+	d := &Dispatcher{store: store, senders: senders, cfg: cfg, log: log, metrics: metrics,
+		limiters: map[string]*rate.Limiter{}, now: time.Now, wake: make(chan struct{}, 1)}
+	for ch := range senders {
+		d.channels = append(d.channels, ch)
+		if r := cfg.Rates[ch]; r > 0 {
+			d.limiters[ch] = rate.NewLimiter(rate.Limit(r), max(1, int(r)))
+		}
+	}
+	return d
+}
+
+// Wake makes the dispatcher look at the queue now (new rows were written).
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends until ctx ends. On the way out it stops claiming, lets sends in
+// flight finish and record their answers (each bounded by SendTimeout), and
+// hands back rows it claimed but never offered to a provider.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	if len(d.channels) == 0 {
+		<-ctx.Done()
+		return nil
+	}
+	var (
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, d.cfg.Workers)
+		tick  = time.NewTicker(d.cfg.Poll)
+	)
+	defer tick.Stop()
+	defer wg.Wait()
+	for {
+		if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("release expired claims", "err", err)
+		} else if n > 0 {
+			d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
+		}
+		for ctx.Err() == nil {
+			free := d.cfg.Workers - len(slots)
+			if free == 0 {
+				break
+			}
+			msgs, err := d.store.ClaimDue(ctx, d.channels, free, d.cfg.Lease)
+			if err != nil {
+				if ctx.Err() == nil {
+					d.log.Error("claim outbox rows", "err", err)
+				}
+				break
+			}
+			for _, m := range msgs {
+				slots <- struct{}{}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					d.send(ctx, m)
+					<-slots
+					// The learner's next message may be claimable now.
+					d.Wake()
+				}()
+			}
+			if len(msgs) < free {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-d.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// send offers one claimed message to its provider and records the answer.
+// Recording uses a context of its own: a provider that accepted a message
+// must have that written down even when the dispatcher is stopping.
+func (d *Dispatcher) send(ctx context.Context, m Message) {
+	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if lim := d.limiters[m.Channel]; lim != nil {
+		if err := lim.WaitN(ctx, max(1, m.Segments)); err != nil {
+			// Stopping (or a burst the limiter can never allow): hand the
+			// row back untouched rather than count an attempt.
+			if err := d.store.Release(record, []int64{m.ID}); err != nil {
+				d.log.Error("release outbox row", "msg_id", m.ID, "err", err)
+			}
+			return
+		}
+	}
+	sender := d.senders[m.Channel]
+	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
+	start := time.Now()
+	providerID, err := sender.Send(sendCtx, m)
+	cancelSend()
+	d.metrics.observeSend(m.Channel, time.Since(start))
+	log := d.log.With("msg_id", m.ID, "learner", m.LearnerID, "channel", m.Channel)
+	if err == nil {
+		if err := d.store.MarkSent(record, m.ID, sender.Name(), providerID); err != nil {
+			log.Error("record accepted message", "err", err)
+		}
+		d.metrics.count(m.Channel, "sent")
+		return
+	}
+	permanent, optedOut, _ := classify(err)
+	if permanent {
+		log.Warn("send failed permanently", "err", err, "opted_out", optedOut)
+		if err := d.store.MarkFailed(record, m.ID, err.Error(), optedOut); err != nil {
+			log.Error("record failed message", "err", err)
+		}
+		d.metrics.count(m.Channel, "failed")
+		return
+	}
+	next := d.now().Add(d.backoff(m.Attempt))
+	failed, rerr := d.store.MarkRetry(record, m.ID, err.Error(), next, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
+	switch {
+	case rerr != nil:
+		log.Error("schedule retry", "err", rerr)
+	case failed:
+		log.Warn("giving up on message", "err", err)
+		d.metrics.count(m.Channel, "failed")
+	default:
+		log.Info("send failed, will retry", "err", err, "next", next)
+		d.metrics.count(m.Channel, "retried")
+	}
+}
+
+// backoff is exponential with full jitter: retries of many messages after a
+// provider outage spread out instead of arriving together.
+func (d *Dispatcher) backoff(attempt int) time.Duration {
+	b := d.cfg.BackoffBase << min(max(attempt, 1)-1, 20)
+	if b <= 0 || b > d.cfg.BackoffMax {
+		b = d.cfg.BackoffMax
+	}
+	return b/2 + rand.N(b/2+1)
+}

@@ -1,0 +1,81 @@
+// Package dispatch sends the outbox: it claims due rows, hands each to the
+// sender of its channel, in order per learner, replies before bulk, within
+// per-channel rate limits, and records what the provider answered.
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Message is one outbox row as a sender needs it.
+type Message struct {
+	ID        int64
+	LearnerID int64
+	Channel   string // "sms" or "whatsapp"
+	To        string // E.164
+	Text      string
+	Segments  int
+	// Attempt counts this attempt, from 1.
+	Attempt int
+}
+
+// Sender hands messages to one provider.
+type Sender interface {
+	// Name is the route recorded on the row ("twilio", "kannel", …); status
+	// callbacks find the row by (Name, provider id).
+	Name() string
+	// Send returns the provider's id for the message once the provider has
+	// accepted it. A failure is retried unless it is a *SendError with
+	// Permanent set.
+	Send(ctx context.Context, m Message) (providerID string, err error)
+}
+
+// SendError is a classified failure of a send.
+type SendError struct {
+	// Code is the provider's error code, kept on the row for people.
+	Code string
+	// Permanent failures are never retried (an invalid number).
+	Permanent bool
+	// OptedOut means the recipient blocked us at the provider (Twilio
+	// 21610): the learner is marked opted out.
+	OptedOut bool
+	Err      error
+}
+
+func (e *SendError) Error() string {
+	kind := "retryable"
+	if e.Permanent {
+		kind = "permanent"
+	}
+	if e.Code != "" {
+		return fmt.Sprintf("%s error %s: %v", kind, e.Code, e.Err)
+	}
+	return fmt.Sprintf("%s error: %v", kind, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+// Permanent wraps err as a failure that must not be retried.
+func Permanent(code string, err error) error {
+	return &SendError{Code: code, Permanent: true, Err: err}
+}
+
+// Retryable wraps err as a failure worth retrying later.
+func Retryable(code string, err error) error { return &SendError{Code: code, Err: err} }
+
+// OptedOut wraps err as the recipient having opted out at the provider.
+func OptedOut(code string, err error) error {
+	return &SendError{Code: code, Permanent: true, OptedOut: true, Err: err}
+}
+
+// classify reads a send error: anything not marked permanent (a timeout, a
+// reset connection) is worth another try.
+func classify(err error) (permanent, optedOut bool, code string) {
+	var se *SendError
+	if errors.As(err, &se) {
+		return se.Permanent, se.OptedOut, se.Code
+	}
+	return false, false, ""
+}

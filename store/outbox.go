@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/pamong-desa/pamong/dispatch"
+)
+
+// claimDue takes the next due rows for the given channels: replies before
+// bulk, oldest first, and never a row while an earlier row of the same
+// learner is still queued or being sent, so a learner's messages leave in
+// the order they were written. SKIP LOCKED lets several dispatchers claim
+// side by side without waiting on or taking each other's rows.
+const claimDue = `
+WITH due AS (
+    SELECT o.id FROM outbox o
+    WHERE o.status = 'queued' AND o.next_attempt_at <= $1 AND o.channel = ANY($2)
+      AND NOT EXISTS (
+          SELECT 1 FROM outbox e
+          WHERE e.learner_id = o.learner_id AND e.id < o.id AND e.status IN ('queued', 'sending'))
+    ORDER BY o.priority, o.next_attempt_at, o.id
+    LIMIT $3
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, lease_until = $4, updated_at = $1
+FROM due WHERE o.id = due.id
+RETURNING o.id, o.learner_id, o.channel, o.to_address, o.text, o.segments, o.attempts`
+
+// ClaimDue claims up to limit due messages for the channels that have a
+// sender, leasing them until now+lease.
+func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]dispatch.Message, error) {
+	now := d.now()
+	rows, err := d.db.QueryContext(ctx, claimDue, now, pq.Array(channels), limit, now.Add(lease))
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox rows: %w", err)
+	}
+	defer rows.Close()
+	var msgs []dispatch.Message
+	for rows.Next() {
+		var m dispatch.Message
+		if err := rows.Scan(&m.ID, &m.LearnerID, &m.Channel, &m.To, &m.Text, &m.Segments, &m.Attempt); err != nil {
+			return nil, fmt.Errorf("claim outbox rows: %w", err)
+		}
+		msgs = append(msgs, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim outbox rows: %w", err)
+	}
+	return msgs, nil
+}
+
+const markSent = `
+UPDATE outbox SET status = 'sent', provider = $2, provider_id = $3, sent_at = $4, lease_until = NULL,
+       last_error = '', updated_at = $4
+WHERE id = $1 AND status = 'sending'`
+
+// MarkSent records that the provider accepted a message.
+func (d *DB) MarkSent(ctx context.Context, id int64, provider, providerID string) error {
+	if _, err := d.db.ExecContext(ctx, markSent, id, provider, providerID, d.now()); err != nil {
+		return fmt.Errorf("mark outbox row %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// markRetry puts a row back in the queue for a later attempt, or fails it
+// when it has had its attempts or is too old to be worth sending.
+const markRetry = `
+UPDATE outbox SET
+    status = CASE WHEN attempts >= $4 OR created_at < $5 THEN 'failed' ELSE 'queued' END,
+    next_attempt_at = $3, last_error = $2, lease_until = NULL, updated_at = now()
+WHERE id = $1 AND status = 'sending'
+RETURNING status`
+
+// MarkRetry schedules another attempt at next, unless the row has had
+// maxAttempts or was created before oldest; it tells whether it gave up.
+func (d *DB) MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error) {
+	var status string
+	if err := d.db.GetContext(ctx, &status, markRetry, id, sendErr, next, maxAttempts, oldest); err != nil {
+		return false, fmt.Errorf("schedule retry of outbox row %d: %w", id, err)
+	}
+	return status == "failed", nil
+}
+
+const (
+	markFailed = `
+UPDATE outbox SET status = 'failed', last_error = $2, lease_until = NULL, updated_at = now()
+WHERE id = $1 AND status = 'sending'
+RETURNING learner_id`
+	optOutLearner = `UPDATE learners SET opted_out_at = coalesce(opted_out_at, now()), updated_at = now() WHERE id = $1`
+	cancelQueued  = `UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = now() WHERE learner_id = $1 AND status = 'queued'`
+)
+
+// MarkFailed records a permanent failure. When the provider says the
+// recipient opted out, the learner is marked opted out and whatever else
+// is queued for them is cancelled, in the same transaction.
+func (d *DB) MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error {
+	tx, err := d.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("fail outbox row %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	var learnerID int64
+	if err := tx.GetContext(ctx, &learnerID, markFailed, id, sendErr); err != nil {
+		return fmt.Errorf("fail outbox row %d: %w", id, err)
+	}
+	if optedOut {
+		if err := optOut(ctx, tx, learnerID, "recipient opted out at the provider"); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("fail outbox row %d: %w", id, err)
+	}
+	return nil
+}
+
+func optOut(ctx context.Context, tx execer, learnerID int64, why string) error {
+	if _, err := tx.ExecContext(ctx, optOutLearner, learnerID); err != nil {
+		return fmt.Errorf("opt out learner %d: %w", learnerID, err)
+	}
+	if _, err := tx.ExecContext(ctx, cancelQueued, learnerID, why); err != nil {
+		return fmt.Errorf("cancel messages of learner %d: %w", learnerID, err)
+	}
+	return nil
+}
+
+const releaseExpired = `
+UPDATE outbox SET status = 'queued', lease_until = NULL, last_error = 'lease expired: the sender stopped before recording an answer', updated_at = now()
+WHERE status = 'sending' AND lease_until < $1`
+
+// ReleaseExpired returns rows whose claim outlived its lease to the queue:
+// the process that claimed them died. They may have reached the provider,
+// so they may be sent twice; that is the at-least-once window.
+func (d *DB) ReleaseExpired(ctx context.Context) (int64, error) {
+	res, err := d.db.ExecContext(ctx, releaseExpired, d.now())
+	if err != nil {
+		return 0, fmt.Errorf("release expired claims: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+const release = `
+UPDATE outbox SET status = 'queued', attempts = attempts - 1, lease_until = NULL, updated_at = now()
+WHERE id = ANY($1) AND status = 'sending'`
+
+// Release hands back claimed rows that were never offered to a provider
+// (a dispatcher shutting down), without counting an attempt.
+func (d *DB) Release(ctx context.Context, ids []int64) error {
+	if _, err := d.db.ExecContext(ctx, release, pq.Array(ids)); err != nil {
+		return fmt.Errorf("release outbox rows: %w", err)
+	}
+	return nil
+}
+
+const outboxDepth = `SELECT channel, status, count(*) FROM outbox WHERE status IN ('queued', 'sending') GROUP BY channel, status`
+
+// OutboxDepth counts unfinished rows by channel and status, for metrics.
+func (d *DB) OutboxDepth(ctx context.Context) (map[[2]string]int, error) {
+	rows, err := d.db.QueryContext(ctx, outboxDepth)
+	if err != nil {
+		return nil, fmt.Errorf("measure outbox: %w", err)
+	}
+	defer rows.Close()
+	depth := map[[2]string]int{}
+	for rows.Next() {
+		var ch, st string
+		var n int
+		if err := rows.Scan(&ch, &st, &n); err != nil {
+			return nil, fmt.Errorf("measure outbox: %w", err)
+		}
+		depth[[2]string{ch, st}] = n
+	}
+	return depth, rows.Err()
+}
