@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is everything Pamong reads from the environment. Each field names
@@ -14,6 +17,27 @@ type Config struct {
 	Addr        string     // PAMONG_ADDR
 	LogLevel    slog.Level // PAMONG_LOG_LEVEL
 	CoursePath  string     // PAMONG_COURSE; empty: the bundled course
+	PublicURL   string     // PAMONG_PUBLIC_URL
+
+	SMSProvider string // SMS_PROVIDER: "", "twilio"
+	Twilio      TwilioConfig
+
+	SMSRate         float64 // PAMONG_SMS_RATE, segments per second
+	WhatsAppRate    float64 // PAMONG_WHATSAPP_RATE, messages per second
+	DispatchWorkers int     // PAMONG_DISPATCH_WORKERS
+	MaxAttempts     int     // PAMONG_MAX_ATTEMPTS
+	MaxAge          time.Duration
+	RetryBase       time.Duration // PAMONG_RETRY_BASE: the first retry's delay, doubling after
+}
+
+// TwilioConfig is the TWILIO_* variables.
+type TwilioConfig struct {
+	AccountSID, AuthToken, From, MessagingServiceSID, APIURL string
+}
+
+// Set tells whether any Twilio variable is set.
+func (t TwilioConfig) Set() bool {
+	return t.AccountSID != "" || t.AuthToken != "" || t.From != "" || t.MessagingServiceSID != "" || t.APIURL != ""
 }
 
 // LoadConfig reads and validates the environment.
@@ -23,14 +47,62 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		DataDir:     or(getenv("PAMONG_DATA_DIR"), ".pamong"),
 		Addr:        or(getenv("PAMONG_ADDR"), ":8080"),
 		CoursePath:  getenv("PAMONG_COURSE"),
+		PublicURL:   strings.TrimSuffix(getenv("PAMONG_PUBLIC_URL"), "/"),
+		SMSProvider: strings.ToLower(getenv("SMS_PROVIDER")),
+		Twilio: TwilioConfig{
+			AccountSID:          getenv("TWILIO_ACCOUNT_SID"),
+			AuthToken:           getenv("TWILIO_AUTH_TOKEN"),
+			From:                getenv("TWILIO_FROM"),
+			MessagingServiceSID: getenv("TWILIO_MESSAGING_SERVICE_SID"),
+			APIURL:              getenv("TWILIO_API_URL"),
+		},
 	}
+	var errs []string
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 	if lvl := getenv("PAMONG_LOG_LEVEL"); lvl != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
-			return c, fmt.Errorf("PAMONG_LOG_LEVEL=%q: want debug, info, warn or error", lvl)
+			bad("PAMONG_LOG_LEVEL=%q: want debug, info, warn or error", lvl)
 		}
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") && !strings.Contains(c.DatabaseURL, "=") {
-		return c, fmt.Errorf("DATABASE_URL is not a PostgreSQL connection string: want postgres://user:password@host:5432/pamong?sslmode=disable")
+		bad("DATABASE_URL is not a PostgreSQL connection string: want postgres://user:password@host:5432/pamong?sslmode=disable")
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("PAMONG_PUBLIC_URL=%q: want the externally visible base URL, like https://pamong.example.go.id", c.PublicURL)
+		}
+	}
+	switch c.SMSProvider {
+	case "", "twilio":
+	default:
+		bad("SMS_PROVIDER=%q: want twilio (or leave it unset)", c.SMSProvider)
+	}
+	number := func(name string, def float64) float64 {
+		s := getenv(name)
+		if s == "" {
+			return def
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil || f <= 0 {
+			bad("%s=%q: want a positive number", name, s)
+		}
+		return f
+	}
+	c.SMSRate = number("PAMONG_SMS_RATE", 10)
+	c.WhatsAppRate = number("PAMONG_WHATSAPP_RATE", 20)
+	c.DispatchWorkers = int(number("PAMONG_DISPATCH_WORKERS", 8))
+	c.MaxAttempts = int(number("PAMONG_MAX_ATTEMPTS", 10))
+	c.MaxAge = time.Duration(number("PAMONG_MAX_AGE_HOURS", 24) * float64(time.Hour))
+	c.RetryBase = 5 * time.Second
+	if s := getenv("PAMONG_RETRY_BASE"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			bad("PAMONG_RETRY_BASE=%q: want a duration like 5s", s)
+		}
+		c.RetryBase = d
+	}
+	if len(errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
 }

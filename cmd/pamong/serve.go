@@ -8,17 +8,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/store"
 )
 
 func serveCmd(ctx context.Context, e *env, args []string) error {
-	fs := flags(e, "serve", "serve\n\nRuns the server on PAMONG_ADDR (default :8080): GET /healthz, GET /metrics.\nStops gracefully on SIGINT or SIGTERM.")
+	fs := flags(e, "serve", "serve\n\nRuns the server on PAMONG_ADDR (default :8080): GET /healthz, GET /metrics, the provider\n"+
+		"webhooks of the configured channels, and the dispatcher that sends the outbox.\nStops gracefully on SIGINT or SIGTERM.")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,9 +44,23 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := dispatch.NewMetrics(reg)
 	mux := http.NewServeMux()
 	mux.Handle("GET /healthz", healthHandler(db, log))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	senders := map[string]dispatch.Sender{}
+	sms, err := setUpTwilio(e.cfg, db, course, log, mux)
+	if err != nil {
+		return err
+	}
+	if sms != nil {
+		senders["sms"] = sms
+	}
+	disp := dispatch.New(db, senders, dispatch.Config{
+		Workers: e.cfg.DispatchWorkers, MaxAttempts: e.cfg.MaxAttempts, MaxAge: e.cfg.MaxAge, BackoffBase: e.cfg.RetryBase,
+		Rates: map[string]float64{"sms": e.cfg.SMSRate, "whatsapp": e.cfg.WhatsAppRate},
+	}, log.With("component", "dispatch"), metrics)
 
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
@@ -53,6 +70,18 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String())
+
+	// The dispatcher outlives the HTTP server on the way out: replies to the
+	// last inbound messages are still sent.
+	dispCtx, stopDispatch := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopDispatch()
+	var wg sync.WaitGroup
+	if err := db.ListenOutbox(dispCtx, disp.Wake); err != nil {
+		log.Warn("no LISTEN/NOTIFY: the dispatcher polls every second", "err", err)
+	}
+	wg.Go(func() { disp.Run(dispCtx) })
+	wg.Go(func() { watchDepth(dispCtx, db, metrics, log) })
+
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -64,7 +93,27 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shut down: %w", err)
 	}
+	stopDispatch()
+	wg.Wait()
 	return nil
+}
+
+// watchDepth keeps the outbox depth gauge current.
+func watchDepth(ctx context.Context, db *store.DB, m *dispatch.Metrics, log *slog.Logger) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		if depth, err := db.OutboxDepth(ctx); err == nil {
+			m.SetDepth(depth)
+		} else if ctx.Err() == nil {
+			log.Warn("measure outbox depth", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // healthHandler answers 200 when the database answers, 503 otherwise, with

@@ -1,0 +1,160 @@
+// Package webhooks receives what providers send Pamong over HTTP: inbound
+// messages and delivery reports. Each handler checks that the request
+// really comes from the provider, turns it into the store's terms and
+// answers the provider; replies never go out from here, they go through
+// the outbox.
+package webhooks
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/lessons"
+	"github.com/pamong-desa/pamong/phone"
+	"github.com/pamong-desa/pamong/store"
+	"github.com/pamong-desa/pamong/twilio"
+)
+
+// Store is what the webhooks need of the database.
+type Store interface {
+	HandleInbound(ctx context.Context, in store.Inbound, course *lessons.Course) (store.Handled, error)
+	RecordDelivery(ctx context.Context, d store.Delivery) (found bool, err error)
+}
+
+// Twilio handles Twilio's SMS webhooks.
+type Twilio struct {
+	Store     Store
+	Course    *lessons.Course
+	Validator *twilio.Validator
+	// PublicURL is Pamong's base URL as Twilio calls it; signatures cover
+	// the full URL, so it must match what is configured at Twilio.
+	PublicURL string
+	Log       *slog.Logger
+}
+
+// maxForm bounds a webhook body; Twilio's are a few kilobytes.
+const maxForm = 64 << 10
+
+const emptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response/>`
+
+// Routes registers the Twilio endpoints on mux.
+func (h *Twilio) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("POST /webhooks/twilio/sms", h.inbound)
+	mux.HandleFunc("POST /webhooks/twilio/status", h.status)
+}
+
+// verified parses the form and checks the signature; it answers the
+// request itself and returns false when the request is not Twilio's.
+func (h *Twilio) verified(w http.ResponseWriter, r *http.Request) (map[string]string, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "malformed form body", http.StatusBadRequest)
+		return nil, false
+	}
+	params := make(map[string]string, len(r.PostForm))
+	for k, v := range r.PostForm {
+		params[k] = v[0]
+	}
+	url := strings.TrimSuffix(h.PublicURL, "/") + r.URL.RequestURI()
+	if !h.Validator.Valid(url, params, r.Header.Get("X-Twilio-Signature")) {
+		h.Log.Warn("refused a Twilio webhook with a missing or wrong signature", "path", r.URL.Path)
+		http.Error(w, "invalid X-Twilio-Signature", http.StatusForbidden)
+		return nil, false
+	}
+	return params, true
+}
+
+func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.verified(w, r)
+	if !ok {
+		return
+	}
+	sid, from := p["MessageSid"], p["From"]
+	if sid == "" || from == "" {
+		http.Error(w, "MessageSid and From are required", http.StatusBadRequest)
+		return
+	}
+	number, err := phone.Normalize(from)
+	if err != nil {
+		// Not a number we can answer (a short code, a sender id): say
+		// nothing, and do not make Twilio retry.
+		h.Log.Info("ignored an SMS from a sender that is not a phone number", "err", err)
+		writeTwiML(w)
+		return
+	}
+	text := p["Body"]
+	// With Twilio's Advanced Opt-Out, "YES" or "UNSTOP" lifts Twilio's own
+	// block; the learner must be opted back in with it.
+	if p["OptOutType"] == "START" && bot.ParseKeyword(text) == bot.KeyNone {
+		text = string(bot.KeyStart)
+	}
+	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, ProviderID: sid, Phone: number, Text: text}, h.Course)
+	if err != nil {
+		h.Log.Error("handle inbound SMS", "msg_sid", sid, "err", err)
+		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
+		return
+	}
+	logEvents(h.Log, res.Events)
+	if res.Duplicate {
+		h.Log.Info("duplicate inbound SMS ignored", "msg_sid", sid)
+	}
+	writeTwiML(w)
+}
+
+// twilioStatus maps Twilio's MessageStatus to the outbox's; the statuses
+// before "sent" are already implied by the row being sent and are ignored.
+var twilioStatus = map[string]string{
+	"sent": "sent", "delivered": "delivered", "read": "read",
+	"undelivered": "failed", "failed": "failed", "canceled": "failed",
+}
+
+// twilioOptOut is the error Twilio reports for a recipient who replied STOP.
+const twilioOptOut = "21610"
+
+func (h *Twilio) status(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.verified(w, r)
+	if !ok {
+		return
+	}
+	sid, raw := p["MessageSid"], p["MessageStatus"]
+	if sid == "" || raw == "" {
+		http.Error(w, "MessageSid and MessageStatus are required", http.StatusBadRequest)
+		return
+	}
+	status, known := twilioStatus[raw]
+	if !known {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	d := store.Delivery{Provider: "twilio", ProviderID: sid, Status: status, OptedOut: p["ErrorCode"] == twilioOptOut}
+	if code := p["ErrorCode"]; code != "" {
+		d.Error = "twilio error " + code
+	}
+	found, err := h.Store.RecordDelivery(r.Context(), d)
+	if err != nil {
+		h.Log.Error("record Twilio status", "msg_sid", sid, "err", err)
+		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	if !found {
+		h.Log.Debug("status for a message Pamong did not send, ignored", "msg_sid", sid)
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func writeTwiML(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/xml")
+	_, _ = w.Write([]byte(emptyTwiML))
+}
+
+// logEvents tells the operator what the engine noticed.
+func logEvents(log *slog.Logger, events []bot.Event) {
+	for _, ev := range events {
+		if m, ok := ev.(bot.RegionsMissing); ok {
+			log.Warn("no regions imported: village code accepted unchecked; run 'pamong regions import FILE.csv'", "village", m.Code)
+		}
+	}
+}
