@@ -115,11 +115,17 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	)
 	defer tick.Stop()
 	defer wg.Wait()
+	var lastSweep time.Time
 	for {
-		if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
-			d.log.Error("release expired claims", "err", err)
-		} else if n > 0 {
-			d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
+		// Expired leases are rare (a crashed process); looking once per
+		// poll interval is plenty and keeps the hot loop to claim and send.
+		if time.Since(lastSweep) >= d.cfg.Poll {
+			lastSweep = time.Now()
+			if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("release expired claims", "err", err)
+			} else if n > 0 {
+				d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
+			}
 		}
 		for ctx.Err() == nil {
 			free := d.cfg.Workers - len(slots)

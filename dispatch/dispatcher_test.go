@@ -67,12 +67,14 @@ func (f *fakeSender) messages() []dispatch.Message {
 }
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	sql *sqlx.DB
 }
 
-func newFixture(t *testing.T) *fixture {
+func newBenchFixture(b *testing.B) *fixture { return newFixture(b) }
+
+func newFixture(t testing.TB) *fixture {
 	url := pgtest.URL(t)
 	db, err := store.Open(context.Background(), url)
 	if err != nil {
@@ -105,6 +107,18 @@ func (f *fixture) queue(phone string, priority, n int) []int64 {
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// queueMany writes n messages spread over learners with perLearner each,
+// in one statement.
+func (f *fixture) queueMany(n, perLearner int) {
+	f.t.Helper()
+	if _, err := f.sql.Exec(`
+		WITH l AS (INSERT INTO learners (phone) SELECT '+62816' || lpad(g::text, 8, '0') FROM generate_series(1, ($1::int + $2::int - 1) / $2::int) g RETURNING id, phone)
+		INSERT INTO outbox (learner_id, channel, to_address, text)
+		SELECT id, 'sms', phone, 'Pesan uji ' || k FROM l, generate_series(1, $2::int) k ORDER BY k, id LIMIT $1::int`, n, perLearner); err != nil {
+		f.t.Fatal(err)
+	}
 }
 
 func (f *fixture) status(id int64) (status string, attempts int) {
