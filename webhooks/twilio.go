@@ -85,12 +85,7 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 		writeTwiML(w)
 		return
 	}
-	text := p["Body"]
-	// With Twilio's Advanced Opt-Out, "YES" or "UNSTOP" lifts Twilio's own
-	// block; the learner must be opted back in with it.
-	if p["OptOutType"] == "START" && bot.ParseKeyword(text) == bot.KeyNone {
-		text = string(bot.KeyStart)
-	}
+	text := twilioKeyword(p["Body"], p["OptOutType"])
 	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, ProviderID: sid, Phone: number, Text: text}, h.Course)
 	if err != nil {
 		h.Log.Error("handle inbound SMS", "msg_sid", sid, "err", err)
@@ -102,6 +97,26 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 		h.Log.Info("duplicate inbound SMS ignored", "msg_sid", sid)
 	}
 	writeTwiML(w)
+}
+
+// Twilio acts on these keywords itself (it blocks or unblocks the number),
+// so Pamong must agree with it whatever language the keyword is in.
+var (
+	twilioStopWords  = map[string]bool{"STOP": true, "STOPALL": true, "UNSUBSCRIBE": true, "CANCEL": true, "END": true, "QUIT": true, "REVOKE": true, "OPTOUT": true}
+	twilioStartWords = map[string]bool{"START": true, "YES": true, "UNSTOP": true}
+)
+
+// twilioKeyword turns Twilio's opt-out and opt-in keywords (and Advanced
+// Opt-Out's OptOutType) into the engine's BERHENTI and MULAI.
+func twilioKeyword(body, optOutType string) string {
+	word := strings.ToUpper(strings.Trim(strings.TrimSpace(body), ".!"))
+	switch {
+	case optOutType == "STOP" || twilioStopWords[word]:
+		return string(bot.KeyStop)
+	case optOutType == "START" || twilioStartWords[word]:
+		return string(bot.KeyStart)
+	}
+	return body
 }
 
 // twilioStatus maps Twilio's MessageStatus to the outbox's; the statuses
