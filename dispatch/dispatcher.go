@@ -67,7 +67,8 @@ func (c *Config) defaults() {
 // Dispatcher sends the outbox through one sender per channel.
 type Dispatcher struct {
 	store    Store
-	senders  map[string]Sender
+	senders  map[string]Sender // by channel: the default route
+	routes   map[string]Sender // by provider name
 	channels []string
 	limiters map[string]*rate.Limiter
 	cfg      Config
@@ -78,11 +79,19 @@ type Dispatcher struct {
 }
 
 // New makes a dispatcher; senders maps a channel ("sms", "whatsapp") to the
-// sender that carries it. Rows of channels without a sender stay queued.
-func New(store Store, senders map[string]Sender, cfg Config, log *slog.Logger, metrics *Metrics) *Dispatcher {
+// sender that carries it by default. Rows of channels without a sender stay
+// queued. Extra senders carry a channel for the rows that ask for them by
+// provider name (the learner wrote through that gateway).
+func New(store Store, senders map[string]Sender, cfg Config, log *slog.Logger, metrics *Metrics, extra ...Sender) *Dispatcher {
 	cfg.defaults()
-	d := &Dispatcher{store: store, senders: senders, cfg: cfg, log: log, metrics: metrics,
+	d := &Dispatcher{store: store, senders: senders, routes: map[string]Sender{}, cfg: cfg, log: log, metrics: metrics,
 		limiters: map[string]*rate.Limiter{}, now: time.Now, wake: make(chan struct{}, 1)}
+	for _, s := range senders {
+		d.routes[s.Name()] = s
+	}
+	for _, s := range extra {
+		d.routes[s.Name()] = s
+	}
 	for ch := range senders {
 		d.channels = append(d.channels, ch)
 		if r := cfg.Rates[ch]; r > 0 {
@@ -179,7 +188,10 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 			return
 		}
 	}
-	sender := d.senders[m.Channel]
+	sender, ok := d.routes[m.Provider]
+	if !ok {
+		sender = d.senders[m.Channel]
+	}
 	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
 	start := time.Now()
 	providerID, err := sender.Send(sendCtx, m)

@@ -14,6 +14,9 @@ type Message struct {
 	ID        int64
 	LearnerID int64
 	Channel   string // "sms" or "whatsapp"
+	// Provider, when set, asks for a particular gateway of the channel:
+	// the one the learner wrote through.
+	Provider string
 	To        string // E.164
 	Text      string
 	Segments  int

@@ -18,7 +18,10 @@ import (
 // Inbound is a message as a channel received it.
 type Inbound struct {
 	Channel bot.Channel
-	// ProviderID is the channel's id of the message: a second delivery of
+	// Provider is the gateway the message came through ("twilio",
+	// "kannel", "whatsmeow"); replies go back through it.
+	Provider string
+	// ProviderID is the provider's id of the message: a second delivery of
 	// the same id changes nothing.
 	ProviderID string
 	Phone      string // E.164
@@ -194,13 +197,13 @@ func lockLearner(ctx context.Context, tx *sqlx.Tx, phone string, ch bot.Channel)
 }
 
 const insertInboundMessage = `
-INSERT INTO inbound_messages (channel, provider_id, learner_id, text, received_at)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (channel, provider_id) DO NOTHING
+INSERT INTO inbound_messages (channel, provider, provider_id, learner_id, text, received_at)
+VALUES ($1, $6, $2, $3, $4, $5)
+ON CONFLICT (channel, provider, provider_id) DO NOTHING
 RETURNING id`
 
 func insertInbound(ctx context.Context, tx *sqlx.Tx, learnerID int64, in Inbound, now time.Time) (id int64, dup bool, err error) {
-	err = tx.GetContext(ctx, &id, insertInboundMessage, string(in.Channel), in.ProviderID, learnerID, in.Text, now)
+	err = tx.GetContext(ctx, &id, insertInboundMessage, string(in.Channel), in.ProviderID, learnerID, in.Text, now, in.Provider)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, true, nil
 	}
@@ -258,7 +261,7 @@ RETURNING id`
 // insertReplies renders the engine's messages for the channel the learner
 // wrote from and queues them, in order, at reply priority.
 func insertReplies(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64, in Inbound, msgs []bot.Message) ([]Reply, error) {
-	status, provider := "queued", ""
+	status, provider := "queued", in.Provider
 	if in.Terminal {
 		status, provider = "sent", "terminal"
 	}

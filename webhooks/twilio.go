@@ -86,7 +86,7 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	text := twilioKeyword(p["Body"], p["OptOutType"])
-	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, ProviderID: sid, Phone: number, Text: text}, h.Course)
+	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, Provider: "twilio", ProviderID: sid, Phone: number, Text: text}, h.Course)
 	if err != nil {
 		h.Log.Error("handle inbound SMS", "msg_sid", sid, "err", err)
 		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)

@@ -59,7 +59,7 @@ func TestTwilioWebhooks(t *testing.T) {
 		wantDeliv *store.Delivery
 	}{
 		{name: "inbound", path: "/webhooks/twilio/sms", params: inbound, wantCode: 200, wantBody: "<Response/>",
-			wantIn: &store.Inbound{Channel: "sms", ProviderID: "SM1", Phone: "+6281234567890", Text: "Jawaban B"}},
+			wantIn: &store.Inbound{Channel: "sms", Provider: "twilio", ProviderID: "SM1", Phone: "+6281234567890", Text: "Jawaban B"}},
 		{name: "missing signature", path: "/webhooks/twilio/sms", params: inbound, sign: func(string, url.Values) string { return "" }, wantCode: 403},
 		{name: "wrong token", path: "/webhooks/twilio/sms", params: inbound,
 			sign: func(path string, p url.Values) string { return faketwilio.Sign("other", public+path, p) }, wantCode: 403},
@@ -78,10 +78,10 @@ func TestTwilioWebhooks(t *testing.T) {
 		{name: "database down", path: "/webhooks/twilio/sms", params: inbound, storeErr: errors.New("connection refused"), wantCode: 503},
 		{name: "opt back in at Twilio", path: "/webhooks/twilio/sms",
 			params:   url.Values{"MessageSid": {"SM2"}, "From": {"+6281234567890"}, "Body": {"YES"}, "OptOutType": {"START"}},
-			wantCode: 200, wantIn: &store.Inbound{Channel: "sms", ProviderID: "SM2", Phone: "+6281234567890", Text: "MULAI"}},
+			wantCode: 200, wantIn: &store.Inbound{Channel: "sms", Provider: "twilio", ProviderID: "SM2", Phone: "+6281234567890", Text: "MULAI"}},
 		{name: "Twilio's opt-out keyword", path: "/webhooks/twilio/sms",
 			params:   url.Values{"MessageSid": {"SM4"}, "From": {"+6281234567890"}, "Body": {"unsubscribe"}},
-			wantCode: 200, wantIn: &store.Inbound{Channel: "sms", ProviderID: "SM4", Phone: "+6281234567890", Text: "BERHENTI"}},
+			wantCode: 200, wantIn: &store.Inbound{Channel: "sms", Provider: "twilio", ProviderID: "SM4", Phone: "+6281234567890", Text: "BERHENTI"}},
 		{name: "sender is not a phone", path: "/webhooks/twilio/sms",
 			params: url.Values{"MessageSid": {"SM3"}, "From": {"TELKOMSEL"}, "Body": {"promo"}}, wantCode: 200},
 		{name: "delivered", path: "/webhooks/twilio/status", params: url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"delivered"}},
