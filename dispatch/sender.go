@@ -17,9 +17,9 @@ type Message struct {
 	// Provider, when set, asks for a particular gateway of the channel:
 	// the one the learner wrote through.
 	Provider string
-	To        string // E.164
-	Text      string
-	Segments  int
+	To       string // E.164
+	Text     string
+	Segments int
 	// Attempt counts this attempt, from 1.
 	Attempt int
 }
