@@ -22,6 +22,9 @@ type Message struct {
 	Segments int
 	// Attempt counts this attempt, from 1.
 	Attempt int
+	// Bulk is bot-initiated traffic (announcements, reminders), as opposed
+	// to a reply to the learner's own message; WhatsApp paces it.
+	Bulk bool
 }
 
 // Sender hands messages to one provider.
@@ -44,7 +47,14 @@ type SendError struct {
 	// OptedOut means the recipient blocked us at the provider (Twilio
 	// 21610): the learner is marked opted out.
 	OptedOut bool
-	Err      error
+	// Fallback means the channel cannot carry this message now (WhatsApp
+	// logged out, banned, or pausing bot-initiated traffic): it goes by SMS
+	// instead, at once.
+	Fallback bool
+	// NotOnChannel means the recipient cannot be reached on this channel at
+	// all (not on WhatsApp): fall back, and prefer SMS for them from now on.
+	NotOnChannel bool
+	Err          error
 }
 
 func (e *SendError) Error() string {
@@ -71,6 +81,17 @@ func Retryable(code string, err error) error { return &SendError{Code: code, Err
 // OptedOut wraps err as the recipient having opted out at the provider.
 func OptedOut(code string, err error) error {
 	return &SendError{Code: code, Permanent: true, OptedOut: true, Err: err}
+}
+
+// Unavailable wraps err as the channel being unable to carry the message
+// now; the dispatcher sends it by SMS instead.
+func Unavailable(code string, err error) error {
+	return &SendError{Code: code, Fallback: true, Err: err}
+}
+
+// NotOnChannel wraps err as the recipient not being on the channel at all.
+func NotOnChannel(err error) error {
+	return &SendError{Fallback: true, NotOnChannel: true, Err: err}
 }
 
 // classify reads a send error: anything not marked permanent (a timeout, a
