@@ -76,7 +76,11 @@ func Step(st State, in Input, course *lessons.Course) Output {
 	if len(t.out) > 0 && kw != KeyRepeat {
 		t.st.Conversation.LastReply = t.out
 	}
-	return Output{State: t.st, Messages: t.out, Events: t.events}
+	reply := t.st.Learner.Channel
+	if in.Channel == SMS {
+		reply = SMS
+	}
+	return Output{State: t.st, Messages: t.out, Events: t.events, Channel: reply}
 }
 
 // clone copies the parts of a state that a step mutates in place, so that

@@ -16,6 +16,14 @@ var keywordHandlers = map[Keyword]func(*turn){
 	KeyHelp:   keyHelp,
 	KeyStop:   keyStop,
 	KeyStart:  keyStart,
+	KeyWhatsApp: func(t *turn) {
+		t.st.Learner.Channel = WhatsApp
+		t.text(msgPreferWhatsApp)
+	},
+	KeySMS: func(t *turn) {
+		t.st.Learner.Channel = SMS
+		t.text(msgPreferSMS)
+	},
 }
 
 func keyMenu(t *turn) {

@@ -55,6 +55,9 @@ type Output struct {
 	State    State
 	Messages []Message
 	Events   []Event
+	// Channel is where the replies go: SMS to someone who wrote by SMS
+	// (it is what works for them now), else the learner's preference.
+	Channel Channel
 }
 
 // Event is something the outside world records or reacts to.

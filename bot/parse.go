@@ -19,6 +19,8 @@ const (
 	KeyHelp     Keyword = "BANTUAN"
 	KeyStop     Keyword = "BERHENTI"
 	KeyStart    Keyword = "MULAI"
+	KeyWhatsApp Keyword = "WA"
+	KeySMS      Keyword = "SMS"
 	keyRetryAlt Keyword = "ULANGI" // retry a quiz from the lesson-end menu
 )
 
@@ -39,6 +41,9 @@ var keywords = map[string]Keyword{
 	"MULAI":    KeyStart,
 	"START":    KeyStart,
 	"ULANGI":   keyRetryAlt,
+	"WA":       KeyWhatsApp,
+	"WHATSAPP": KeyWhatsApp,
+	"SMS":      KeySMS,
 }
 
 // ParseKeyword recognises a keyword in any case with surrounding spaces and

@@ -31,7 +31,8 @@ const (
 	msgRetryOrScore   = "Balas 1 untuk mengulang post-test atau NILAI untuk melihat nilai Anda."
 	msgChoiceHint     = "Jawaban tidak dikenali. Balas dengan angka 1-%d."
 	msgChoiceRange    = "Pilihan %d tidak ada. Balas dengan angka 1-%d."
-	msgAnswerRecorded = "Jawaban dicatat."
+	msgPreferWhatsApp = "Baik, pesan dari Pamong akan dikirim lewat WhatsApp. Balas LANJUT untuk meneruskan."
+	msgPreferSMS      = "Baik, pesan dari Pamong akan dikirim lewat SMS. Balas WA untuk kembali ke WhatsApp, LANJUT untuk meneruskan."
 )
 
 // roleAbbreviations are the short forms officials use themselves; they keep

@@ -120,8 +120,11 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 			}
 			res := Step(st, in, course)
 			st = res.State
-			for _, r := range Render(ch, res.Messages) {
-				if ch == SMS {
+			if res.Channel != ch && len(res.Messages) > 0 {
+				out.WriteString("(replies by " + string(res.Channel) + ")\n")
+			}
+			for _, r := range Render(res.Channel, res.Messages) {
+				if res.Channel == SMS {
 					if n, enc := gsm7.Segments(r.Text); n != 1 || enc != gsm7.GSM7 {
 						t.Errorf("after %q: SMS of %d %s segments: %q", line, n, enc, r.Text)
 					}

@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -18,6 +19,8 @@ type Store interface {
 	MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error
 	ReleaseExpired(ctx context.Context) (int64, error)
 	Release(ctx context.Context, ids []int64) error
+	FallBack(ctx context.Context, id int64, reason string, preferSMSFromNow bool) error
+	FallBackUnconfirmed(ctx context.Context, after time.Duration, limit int) (int, error)
 }
 
 // Config tunes the dispatcher; zero fields take the defaults.
@@ -42,6 +45,9 @@ type Config struct {
 	// Rates limits each channel in messages per second; an SMS costs one
 	// token per segment. A channel without a rate is not limited.
 	Rates map[string]float64
+	// FallbackAfter is how long a WhatsApp message may go without a
+	// delivery receipt before it is sent again by SMS (default 10m).
+	FallbackAfter time.Duration
 }
 
 func (c *Config) defaults() {
@@ -62,6 +68,7 @@ func (c *Config) defaults() {
 	def(&c.MaxAge, 24*time.Hour)
 	def(&c.BackoffBase, 5*time.Second)
 	def(&c.BackoffMax, 15*time.Minute)
+	def(&c.FallbackAfter, 10*time.Minute)
 }
 
 // Dispatcher sends the outbox through one sender per channel.
@@ -91,6 +98,12 @@ func New(store Store, senders map[string]Sender, cfg Config, log *slog.Logger, m
 	}
 	for _, s := range extra {
 		d.routes[s.Name()] = s
+	}
+	if _, ok := senders[sms]; ok {
+		if _, ok := senders[whatsApp]; !ok {
+			// No WhatsApp at all: what was meant for it goes by SMS.
+			d.channels = append(d.channels, whatsApp)
+		}
 	}
 	for ch := range senders {
 		d.channels = append(d.channels, ch)
@@ -126,15 +139,12 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	defer wg.Wait()
 	var lastSweep time.Time
 	for {
-		// Expired leases are rare (a crashed process); looking once per
-		// poll interval is plenty and keeps the hot loop to claim and send.
+		// Expired leases are rare (a crashed process) and fallbacks are
+		// minutes late by design; looking once per poll interval is plenty
+		// and keeps the hot loop to claim and send.
 		if time.Since(lastSweep) >= d.cfg.Poll {
 			lastSweep = time.Now()
-			if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
-				d.log.Error("release expired claims", "err", err)
-			} else if n > 0 {
-				d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
-			}
+			d.sweep(ctx)
 		}
 		for ctx.Err() == nil {
 			free := d.cfg.Workers - len(slots)
@@ -172,6 +182,49 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 }
 
+func (d *Dispatcher) sweep(ctx context.Context) {
+	if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
+		d.log.Error("release expired claims", "err", err)
+	} else if n > 0 {
+		d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
+	}
+	if !d.canFallBack() {
+		return
+	}
+	if n, err := d.store.FallBackUnconfirmed(ctx, d.cfg.FallbackAfter, 500); err != nil && ctx.Err() == nil {
+		d.log.Error("fall back unconfirmed WhatsApp messages", "err", err)
+	} else if n > 0 {
+		d.log.Info("WhatsApp messages without a delivery receipt sent again by SMS", "count", n, "after", d.cfg.FallbackAfter)
+		d.metrics.add(whatsApp, "fell_back", n)
+	}
+}
+
+// The channels Pamong speaks, as the outbox names them.
+const (
+	sms      = "sms"
+	whatsApp = "whatsapp"
+)
+
+func (d *Dispatcher) canFallBack() bool {
+	_, ok := d.senders[sms]
+	return ok
+}
+
+// fallBack hands a WhatsApp message over to SMS, or, without SMS, keeps it
+// for a later try on WhatsApp.
+func (d *Dispatcher) fallBack(ctx context.Context, m Message, reason error, notOnChannel bool, log *slog.Logger) {
+	if m.Channel != whatsApp || !d.canFallBack() {
+		d.retry(ctx, m, reason, log)
+		return
+	}
+	if err := d.store.FallBack(ctx, m.ID, reason.Error(), notOnChannel); err != nil {
+		log.Error("fall back to SMS", "err", err)
+		return
+	}
+	log.Info("sent by SMS instead", "reason", reason)
+	d.metrics.count(m.Channel, "fell_back")
+}
+
 // send offers one claimed message to its provider and records the answer.
 // Recording uses a context of its own: a provider that accepted a message
 // must have that written down even when the dispatcher is stopping.
@@ -188,21 +241,30 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 			return
 		}
 	}
+	log := d.log.With("msg_id", m.ID, "learner", m.LearnerID, "channel", m.Channel)
 	sender, ok := d.routes[m.Provider]
 	if !ok {
-		sender = d.senders[m.Channel]
+		sender, ok = d.senders[m.Channel]
+	}
+	if !ok {
+		d.fallBack(record, m, errors.New("no sender for "+m.Channel), false, log)
+		return
 	}
 	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
 	start := time.Now()
 	providerID, err := sender.Send(sendCtx, m)
 	cancelSend()
 	d.metrics.observeSend(m.Channel, time.Since(start))
-	log := d.log.With("msg_id", m.ID, "learner", m.LearnerID, "channel", m.Channel)
 	if err == nil {
 		if err := d.store.MarkSent(record, m.ID, sender.Name(), providerID); err != nil {
 			log.Error("record accepted message", "err", err)
 		}
 		d.metrics.count(m.Channel, "sent")
+		return
+	}
+	var se *SendError
+	if errors.As(err, &se) && se.Fallback {
+		d.fallBack(record, m, err, se.NotOnChannel, log)
 		return
 	}
 	permanent, optedOut, _ := classify(err)
@@ -214,8 +276,14 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 		d.metrics.count(m.Channel, "failed")
 		return
 	}
+	d.retry(record, m, err, log)
+}
+
+// retry schedules another attempt, or gives up when the message has had
+// its attempts or grown too old.
+func (d *Dispatcher) retry(ctx context.Context, m Message, err error, log *slog.Logger) {
 	next := d.now().Add(d.backoff(m.Attempt))
-	failed, rerr := d.store.MarkRetry(record, m.ID, err.Error(), next, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
+	failed, rerr := d.store.MarkRetry(ctx, m.ID, err.Error(), next, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
 	switch {
 	case rerr != nil:
 		log.Error("schedule retry", "err", rerr)

@@ -89,8 +89,15 @@ func newFixture(t testing.TB) *fixture {
 	return &fixture{t: t, db: db, sql: raw}
 }
 
-// queue writes n messages for a learner (created if new) and returns their ids.
+// queue writes n SMS messages for a learner (created if new) and returns
+// their ids.
 func (f *fixture) queue(phone string, priority, n int) []int64 {
+	return f.queueOn("sms", phone, priority, n)
+}
+
+// queueOn writes n messages on a channel, with the source message kept as
+// the engine keeps it (for re-rendering on fallback).
+func (f *fixture) queueOn(channel, phone string, priority, n int) []int64 {
 	f.t.Helper()
 	var learner int64
 	if err := f.sql.Get(&learner, `INSERT INTO learners (phone) VALUES ($1)
@@ -100,8 +107,10 @@ func (f *fixture) queue(phone string, priority, n int) []int64 {
 	var ids []int64
 	for i := range n {
 		var id int64
-		if err := f.sql.Get(&id, `INSERT INTO outbox (learner_id, channel, to_address, text, priority)
-			VALUES ($1, 'sms', $2, $3, $4) RETURNING id`, learner, phone, fmt.Sprintf("pesan %d", i+1), priority); err != nil {
+		text := fmt.Sprintf("pesan %d", i+1)
+		content := fmt.Sprintf(`[{"kind":"text","title":"Judul","text":"%s — “kutipan”"}]`, text)
+		if err := f.sql.Get(&id, `INSERT INTO outbox (learner_id, channel, to_address, text, priority, content)
+			VALUES ($1, $5, $2, $3, $4, $6) RETURNING id`, learner, phone, text, priority, channel, content); err != nil {
 			f.t.Fatal(err)
 		}
 		ids = append(ids, id)

@@ -19,7 +19,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pamong_outbox_messages_total",
-			Help: "Outbound messages by channel and what became of a send attempt (sent, retried, failed).",
+			Help: "Outbound messages by channel and what became of a send attempt (sent, retried, failed, fell_back to SMS).",
 		}, []string{"channel", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "pamong_send_duration_seconds",
@@ -38,6 +38,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 func (m *Metrics) count(channel, status string) {
 	if m != nil {
 		m.messages.WithLabelValues(channel, status).Inc()
+	}
+}
+
+func (m *Metrics) add(channel, status string, n int) {
+	if m != nil {
+		m.messages.WithLabelValues(channel, status).Add(float64(n))
 	}
 }
 

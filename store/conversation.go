@@ -115,7 +115,7 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 			}
 		}
 	}
-	if res.Replies, err = insertReplies(ctx, tx, lr.ID, inboundID, in, out.Messages); err != nil {
+	if res.Replies, err = insertReplies(ctx, tx, lr.ID, inboundID, in, out.Channel, out.Messages); err != nil {
 		return res, err
 	}
 	if len(res.Replies) > 0 && !in.Terminal {
@@ -258,22 +258,26 @@ INSERT INTO outbox (learner_id, channel, provider, to_address, text, content, se
 VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, CASE WHEN $8 = 'sent' THEN now() END)
 RETURNING id`
 
-// insertReplies renders the engine's messages for the channel the learner
-// wrote from and queues them, in order, at reply priority.
-func insertReplies(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64, in Inbound, msgs []bot.Message) ([]Reply, error) {
+// insertReplies renders the engine's messages for the reply channel and
+// queues them, in order, at reply priority; on the channel the learner
+// wrote from, through the same gateway.
+func insertReplies(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64, in Inbound, ch bot.Channel, msgs []bot.Message) ([]Reply, error) {
 	status, provider := "queued", in.Provider
+	if ch != in.Channel {
+		provider = ""
+	}
 	if in.Terminal {
 		status, provider = "sent", "terminal"
 	}
 	var replies []Reply
-	for _, r := range bot.Render(in.Channel, msgs) {
+	for _, r := range bot.Render(ch, msgs) {
 		content, err := json.Marshal(r.Content)
 		if err != nil {
 			return nil, fmt.Errorf("queue reply: %w", err)
 		}
-		rep := Reply{Channel: in.Channel, To: in.Phone, Text: r.Text}
+		rep := Reply{Channel: ch, To: in.Phone, Text: r.Text}
 		rep.Segments, rep.Encoding = bot.Segments(r.Text)
-		if err := tx.GetContext(ctx, &rep.ID, insertOutbox, learnerID, string(in.Channel), provider, in.Phone, r.Text,
+		if err := tx.GetContext(ctx, &rep.ID, insertOutbox, learnerID, string(ch), provider, in.Phone, r.Text,
 			content, rep.Segments, status, inboundID); err != nil {
 			return nil, fmt.Errorf("queue reply to learner %d: %w", learnerID, err)
 		}
