@@ -28,6 +28,7 @@ type Config struct {
 	MaxAttempts     int     // PAMONG_MAX_ATTEMPTS
 	MaxAge          time.Duration
 	RetryBase       time.Duration // PAMONG_RETRY_BASE: the first retry's delay, doubling after
+	FallbackAfter   time.Duration // PAMONG_FALLBACK_AFTER: WhatsApp without a receipt this long goes by SMS
 }
 
 // TwilioConfig is the TWILIO_* variables.
@@ -93,14 +94,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.DispatchWorkers = int(number("PAMONG_DISPATCH_WORKERS", 8))
 	c.MaxAttempts = int(number("PAMONG_MAX_ATTEMPTS", 10))
 	c.MaxAge = time.Duration(number("PAMONG_MAX_AGE_HOURS", 24) * float64(time.Hour))
-	c.RetryBase = 5 * time.Second
-	if s := getenv("PAMONG_RETRY_BASE"); s != "" {
+	duration := func(name string, def time.Duration) time.Duration {
+		s := getenv(name)
+		if s == "" {
+			return def
+		}
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
-			bad("PAMONG_RETRY_BASE=%q: want a duration like 5s", s)
+			bad("%s=%q: want a duration like %s", name, s, def)
 		}
-		c.RetryBase = d
+		return d
 	}
+	c.RetryBase = duration("PAMONG_RETRY_BASE", 5*time.Second)
+	c.FallbackAfter = duration("PAMONG_FALLBACK_AFTER", 10*time.Minute)
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}

@@ -59,7 +59,8 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	}
 	disp := dispatch.New(db, senders, dispatch.Config{
 		Workers: e.cfg.DispatchWorkers, MaxAttempts: e.cfg.MaxAttempts, MaxAge: e.cfg.MaxAge, BackoffBase: e.cfg.RetryBase,
-		Rates: map[string]float64{"sms": e.cfg.SMSRate, "whatsapp": e.cfg.WhatsAppRate},
+		FallbackAfter: e.cfg.FallbackAfter,
+		Rates:         map[string]float64{"sms": e.cfg.SMSRate, "whatsapp": e.cfg.WhatsAppRate},
 	}, log.With("component", "dispatch"), metrics)
 
 	ln, err := net.Listen("tcp", e.cfg.Addr)
