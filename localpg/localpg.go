@@ -55,7 +55,7 @@ func New(dir string) (*Cluster, error) {
 	if n := len(filepath.Join(abs, ".s.PGSQL.5432")); n > socketPathMax {
 		return nil, fmt.Errorf("PAMONG_DATA_DIR %s is too deep for a unix socket (%d of %d bytes): choose a shorter path", abs, n, socketPathMax)
 	}
-	bin, err := findBinaries()
+	bin, err := findBinaries(os.Getenv("PATH"), "/usr/lib/postgresql/*/bin")
 	if err != nil {
 		return nil, err
 	}
@@ -71,15 +71,20 @@ func New(dir string) (*Cluster, error) {
 	return c, nil
 }
 
-// findBinaries returns the directory holding initdb, pg_ctl and postgres.
-func findBinaries() (string, error) {
-	if p, err := exec.LookPath("pg_ctl"); err == nil {
-		dir := filepath.Dir(p)
-		if _, err := exec.LookPath("initdb"); err == nil {
+// findBinaries returns the directory holding initdb, pg_ctl and postgres,
+// looking in PATH first, then in the versioned directories Debian uses.
+func findBinaries(path, versioned string) (string, error) {
+	for _, dir := range filepath.SplitList(path) {
+		if dir != "" && isExecutable(filepath.Join(dir, "initdb")) && isExecutable(filepath.Join(dir, "pg_ctl")) {
+			// Links into a versioned directory (as on this kind of machine)
+			// are followed, so that postgres is found beside initdb.
+			if real, err := filepath.EvalSymlinks(filepath.Join(dir, "initdb")); err == nil && isExecutable(filepath.Join(filepath.Dir(real), "postgres")) {
+				return filepath.Dir(real), nil
+			}
 			return dir, nil
 		}
 	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, _ := filepath.Glob(versioned)
 	// Newest major version first: "15" sorts after "9" only numerically.
 	sort.Slice(dirs, func(i, j int) bool { return majorOf(dirs[i]) > majorOf(dirs[j]) })
 	for _, d := range dirs {
