@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/pamong-desa/pamong/bot"
 	"github.com/pamong-desa/pamong/lessons"
@@ -253,9 +254,13 @@ func insertAnswers(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64,
 	return nil
 }
 
+// insertOutbox writes all replies of one message in one statement, in
+// order: ids follow the order of the arrays.
 const insertOutbox = `
 INSERT INTO outbox (learner_id, channel, provider, to_address, text, content, segments, priority, status, in_reply_to, sent_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, CASE WHEN $8 = 'sent' THEN now() END)
+SELECT $1, $2, $3, $4, u.text, u.content::jsonb, u.segments, 0, $8, $9, CASE WHEN $8 = 'sent' THEN now() END
+FROM unnest($5::text[], $6::text[], $7::int[]) WITH ORDINALITY AS u(text, content, segments, n)
+ORDER BY u.n
 RETURNING id`
 
 // insertReplies renders the engine's messages for the reply channel and
@@ -269,19 +274,28 @@ func insertReplies(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64,
 	if in.Terminal {
 		status, provider = "sent", "terminal"
 	}
-	var replies []Reply
-	for _, r := range bot.Render(ch, msgs) {
+	rendered := bot.Render(ch, msgs)
+	if len(rendered) == 0 {
+		return nil, nil
+	}
+	replies := make([]Reply, len(rendered))
+	texts, contents, segments := make([]string, len(rendered)), make([]string, len(rendered)), make([]int64, len(rendered))
+	for i, r := range rendered {
 		content, err := json.Marshal(r.Content)
 		if err != nil {
 			return nil, fmt.Errorf("queue reply: %w", err)
 		}
-		rep := Reply{Channel: ch, To: in.Phone, Text: r.Text}
-		rep.Segments, rep.Encoding = bot.Segments(r.Text)
-		if err := tx.GetContext(ctx, &rep.ID, insertOutbox, learnerID, string(ch), provider, in.Phone, r.Text,
-			content, rep.Segments, status, inboundID); err != nil {
-			return nil, fmt.Errorf("queue reply to learner %d: %w", learnerID, err)
-		}
-		replies = append(replies, rep)
+		replies[i] = Reply{Channel: ch, To: in.Phone, Text: r.Text}
+		replies[i].Segments, replies[i].Encoding = bot.Segments(r.Text)
+		texts[i], contents[i], segments[i] = r.Text, string(content), int64(replies[i].Segments)
+	}
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, insertOutbox, learnerID, string(ch), provider, in.Phone,
+		pq.Array(texts), pq.Array(contents), pq.Array(segments), status, inboundID); err != nil {
+		return nil, fmt.Errorf("queue replies to learner %d: %w", learnerID, err)
+	}
+	for i := range replies {
+		replies[i].ID = ids[i]
 	}
 	return replies, nil
 }
