@@ -53,6 +53,7 @@ func commands() []command {
 		{"lessons", "check course files (lessons check [PATH])", lessonsCmd},
 		{"regions", "import region codes (regions import FILE.csv)", regionsCmd},
 		{"db", "the private PostgreSQL cluster (db status | db stop)", dbCmd},
+		{"whatsapp", "the WhatsApp device (whatsapp pair | status | logout)", whatsappCmd},
 		{"version", "print the version", versionCmd},
 	}
 }
