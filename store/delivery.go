@@ -18,6 +18,7 @@ var deliveryRank = map[string]int{
 
 const (
 	selectByProviderID = `SELECT id, learner_id, status FROM outbox WHERE provider = $1 AND provider_id = $2 FOR UPDATE`
+	selectByOutboxID   = `SELECT id, learner_id, status FROM outbox WHERE id = $1 FOR UPDATE`
 	updateDelivery     = `
 UPDATE outbox SET status = $2,
     delivered_at = CASE WHEN $2 IN ('delivered', 'read') THEN coalesce(delivered_at, now()) ELSE delivered_at END,
@@ -34,6 +35,10 @@ type Delivery struct {
 	Error string
 	// OptedOut means the recipient has blocked us at the provider.
 	OptedOut bool
+	// OutboxID, when the provider echoes Pamong's own id (Kannel's DLR
+	// URL carries it), finds the row even before the provider's answer to
+	// the send was recorded: on a fast link the report can overtake it.
+	OutboxID int64
 }
 
 // RecordDelivery applies a delivery report. Reports for messages Pamong
@@ -53,7 +58,11 @@ func (d *DB) RecordDelivery(ctx context.Context, r Delivery) (found bool, err er
 		LearnerID int64  `db:"learner_id"`
 		Status    string `db:"status"`
 	}
-	err = tx.GetContext(ctx, &row, selectByProviderID, r.Provider, r.ProviderID)
+	if r.OutboxID != 0 {
+		err = tx.GetContext(ctx, &row, selectByOutboxID, r.OutboxID)
+	} else {
+		err = tx.GetContext(ctx, &row, selectByProviderID, r.Provider, r.ProviderID)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -53,10 +53,12 @@ func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease t
 	return msgs, nil
 }
 
+// markSent records the provider's acceptance. A delivery report that
+// overtook it (status already delivered, read or failed) keeps its status.
 const markSent = `
-UPDATE outbox SET status = 'sent', provider = $2, provider_id = $3, sent_at = $4, lease_until = NULL,
-       last_error = '', updated_at = $4
-WHERE id = $1 AND status = 'sending'`
+UPDATE outbox SET status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END,
+       provider = $2, provider_id = $3, sent_at = $4, lease_until = NULL, updated_at = $4
+WHERE id = $1 AND status IN ('sending', 'delivered', 'read', 'failed')`
 
 // MarkSent records that the provider accepted a message.
 func (d *DB) MarkSent(ctx context.Context, id int64, provider, providerID string) error {

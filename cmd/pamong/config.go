@@ -19,8 +19,9 @@ type Config struct {
 	CoursePath  string     // PAMONG_COURSE; empty: the bundled course
 	PublicURL   string     // PAMONG_PUBLIC_URL
 
-	SMSProvider string // SMS_PROVIDER: "", "twilio"
+	SMSProvider string // SMS_PROVIDER: "", "twilio", "kannel"
 	Twilio      TwilioConfig
+	Kannel      KannelConfig
 
 	SMSRate         float64 // PAMONG_SMS_RATE, segments per second
 	WhatsAppRate    float64 // PAMONG_WHATSAPP_RATE, messages per second
@@ -41,6 +42,16 @@ func (t TwilioConfig) Set() bool {
 	return t.AccountSID != "" || t.AuthToken != "" || t.From != "" || t.MessagingServiceSID != "" || t.APIURL != ""
 }
 
+// KannelConfig is the KANNEL_* variables.
+type KannelConfig struct {
+	SendSMSURL, Username, Password, From, Secret string
+}
+
+// Set tells whether any Kannel variable is set.
+func (k KannelConfig) Set() bool {
+	return k.SendSMSURL != "" || k.Username != "" || k.Password != "" || k.From != "" || k.Secret != ""
+}
+
 // LoadConfig reads and validates the environment.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
@@ -56,6 +67,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			From:                getenv("TWILIO_FROM"),
 			MessagingServiceSID: getenv("TWILIO_MESSAGING_SERVICE_SID"),
 			APIURL:              getenv("TWILIO_API_URL"),
+		},
+		Kannel: KannelConfig{
+			SendSMSURL: getenv("KANNEL_SENDSMS_URL"),
+			Username:   getenv("KANNEL_USERNAME"),
+			Password:   getenv("KANNEL_PASSWORD"),
+			From:       getenv("KANNEL_FROM"),
+			Secret:     getenv("KANNEL_SECRET"),
 		},
 	}
 	var errs []string
@@ -74,9 +92,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 	}
 	switch c.SMSProvider {
-	case "", "twilio":
+	case "", "twilio", "kannel":
 	default:
-		bad("SMS_PROVIDER=%q: want twilio (or leave it unset)", c.SMSProvider)
+		bad("SMS_PROVIDER=%q: want twilio or kannel (or leave it unset)", c.SMSProvider)
 	}
 	number := func(name string, def float64) float64 {
 		s := getenv(name)

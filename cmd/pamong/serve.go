@@ -46,22 +46,39 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := dispatch.NewMetrics(reg)
 	mux := http.NewServeMux()
-	mux.Handle("GET /healthz", healthHandler(db, log))
+	health := &healthCheck{db: db, log: log}
+	mux.Handle("GET /healthz", health)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
 	senders := map[string]dispatch.Sender{}
-	sms, err := setUpTwilio(e.cfg, db, course, log, mux)
+	sms, smsExtra, err := setUpSMS(e.cfg, db, course, log, mux)
 	if err != nil {
 		return err
 	}
 	if sms != nil {
 		senders["sms"] = sms
 	}
+	dsn, err := databaseURL(ctx, e, log)
+	if err != nil {
+		return err
+	}
+	wa, err := setUpWhatsApp(ctx, dsn, db, course, log)
+	if err != nil {
+		return err
+	}
+	if wa != nil {
+		// Closed after the dispatcher has stopped (defers run last-in
+		// first-out, and the dispatcher's stop is deferred later).
+		defer wa.Close()
+		senders["whatsapp"] = wa
+		reg.MustRegister(wa.Collectors()...)
+		health.whatsapp = func() any { return wa.Status() }
+	}
 	disp := dispatch.New(db, senders, dispatch.Config{
 		Workers: e.cfg.DispatchWorkers, MaxAttempts: e.cfg.MaxAttempts, MaxAge: e.cfg.MaxAge, BackoffBase: e.cfg.RetryBase,
 		FallbackAfter: e.cfg.FallbackAfter,
 		Rates:         map[string]float64{"sms": e.cfg.SMSRate, "whatsapp": e.cfg.WhatsAppRate},
-	}, log.With("component", "dispatch"), metrics)
+	}, log.With("component", "dispatch"), metrics, smsExtra...)
 
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
@@ -117,19 +134,27 @@ func watchDepth(ctx context.Context, db *store.DB, m *dispatch.Metrics, log *slo
 	}
 }
 
-// healthHandler answers 200 when the database answers, 503 otherwise, with
-// the details as JSON for people and probes alike.
-func healthHandler(db *store.DB, log *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-		defer cancel()
-		status, code := map[string]string{"database": "ok"}, http.StatusOK
-		if err := db.Ping(ctx); err != nil {
-			log.Warn("health check: database unreachable", "err", err)
-			status["database"], code = "unreachable", http.StatusServiceUnavailable
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_ = json.NewEncoder(w).Encode(status)
-	})
+// healthCheck answers 200 when the database answers, 503 otherwise, with
+// the details as JSON for people and probes alike. WhatsApp's state is a
+// detail, not a failure: SMS carries on without it.
+type healthCheck struct {
+	db       *store.DB
+	log      *slog.Logger
+	whatsapp func() any // nil without a paired device
+}
+
+func (h *healthCheck) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	status, code := map[string]any{"database": "ok", "whatsapp": "off"}, http.StatusOK
+	if err := h.db.Ping(ctx); err != nil {
+		h.log.Warn("health check: database unreachable", "err", err)
+		status["database"], code = "unreachable", http.StatusServiceUnavailable
+	}
+	if h.whatsapp != nil {
+		status["whatsapp"] = h.whatsapp()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(status)
 }

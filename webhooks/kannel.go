@@ -1,0 +1,193 @@
+package webhooks
+
+import (
+	"crypto/subtle"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/lessons"
+	"github.com/pamong-desa/pamong/phone"
+	"github.com/pamong-desa/pamong/store"
+)
+
+// Kannel handles the requests of a Kannel gateway's smsbox: inbound SMS
+// (an sms-service's get-url, or post-url) and delivery reports (the
+// dlr-url kannel.Sender puts on every message). Kannel cannot sign
+// requests; both carry a shared secret in the query instead.
+type Kannel struct {
+	Store  Store
+	Course *lessons.Course
+	// Secret is KANNEL_SECRET; an empty secret refuses every request.
+	Secret string
+	Log    *slog.Logger
+}
+
+// Routes registers the Kannel endpoints on mux.
+func (h *Kannel) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /webhooks/kannel/sms", h.inbound)
+	mux.HandleFunc("POST /webhooks/kannel/sms", h.inbound)
+	mux.HandleFunc("GET /webhooks/kannel/dlr", h.dlr)
+}
+
+// params reads the request's parameters: the query, and for a POST the
+// form body, or, as smsbox's post-url sends it, the message itself as a
+// text/plain body (then text and charset come from the body).
+func (h *Kannel) params(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if r.Method == http.MethodPost && ct != "application/x-www-form-urlencoded" {
+		p := r.URL.Query()
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return nil, false
+		}
+		p.Set("text", string(body))
+		switch {
+		case ct == "application/octet-stream":
+			p.Set("coding", "1")
+		case ctParams["charset"] != "":
+			p.Set("charset", ctParams["charset"])
+		}
+		return p, true
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "malformed parameters", http.StatusBadRequest)
+		return nil, false
+	}
+	return r.Form, true
+}
+
+// authorized compares the secret in constant time, so its value cannot be
+// guessed a character at a time from response times.
+func (h *Kannel) authorized(w http.ResponseWriter, r *http.Request, p url.Values) bool {
+	if h.Secret != "" && subtle.ConstantTimeCompare([]byte(p.Get("secret")), []byte(h.Secret)) == 1 {
+		return true
+	}
+	h.Log.Warn("refused a Kannel request with a missing or wrong secret", "path", r.URL.Path)
+	http.Error(w, "missing or wrong secret", http.StatusForbidden)
+	return false
+}
+
+// inbound takes one SMS from smsbox. The answer is 200 with an empty body:
+// smsbox would send a non-empty body back to the phone as a reply (the
+// sms-service also says max-messages = 0), and it retries anything but 200
+// and 202. Replies go through the outbox.
+func (h *Kannel) inbound(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.params(w, r)
+	if !ok || !h.authorized(w, r, p) {
+		return
+	}
+	id, from := p.Get("id"), p.Get("from")
+	if id == "" || from == "" {
+		http.Error(w, "id and from are required (kannel.conf: id=%I&from=%p)", http.StatusBadRequest)
+		return
+	}
+	text, ok := kannelText(p.Get("text"), p.Get("coding"), p.Get("charset"))
+	if !ok {
+		h.Log.Info("ignored a binary SMS", "kannel_id", id)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	number, err := phone.Normalize(from)
+	if err != nil {
+		// A short code or sender id (an operator's promotion): say
+		// nothing, and do not make smsbox retry.
+		h.Log.Info("ignored an SMS from a sender that is not a phone number", "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, Provider: "kannel", ProviderID: id, Phone: number, Text: text}, h.Course)
+	if err != nil {
+		h.Log.Error("handle inbound SMS", "kannel_id", id, "err", err)
+		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
+		return
+	}
+	logEvents(h.Log, res.Events)
+	if res.Duplicate {
+		h.Log.Info("duplicate inbound SMS ignored", "kannel_id", id)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// kannelDLR maps Kannel's delivery report types to outbox statuses. 4
+// (buffered at the SMSC) says nothing the row does not: ignored.
+var kannelDLR = map[string]store.Delivery{
+	"1":  {Status: "delivered"},
+	"2":  {Status: "failed", Error: "kannel DLR 2: not delivered to the handset"},
+	"8":  {Status: "sent"},
+	"16": {Status: "failed", Error: "kannel DLR 16: rejected by the SMSC"},
+}
+
+// dlr takes a delivery report. Every answer but a refusal and a database
+// failure is 200: smsbox retries anything else.
+func (h *Kannel) dlr(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.params(w, r)
+	if !ok || !h.authorized(w, r, p) {
+		return
+	}
+	id, status := p.Get("id"), p.Get("status")
+	if id == "" || status == "" {
+		http.Error(w, "id and status are required", http.StatusBadRequest)
+		return
+	}
+	d, known := kannelDLR[status]
+	if !known {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	d.Provider, d.ProviderID = "kannel", id
+	// The id is Pamong's outbox id: the report may overtake the answer to
+	// its own sendsms request, so the row is found by it directly.
+	if n, perr := strconv.ParseInt(id, 10, 64); perr == nil {
+		d.OutboxID = n
+	}
+	found, err := h.Store.RecordDelivery(r.Context(), d)
+	if err != nil {
+		h.Log.Error("record Kannel delivery report", "msg_id", id, "err", err)
+		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	if !found {
+		h.Log.Debug("delivery report for a message Pamong did not send, ignored", "msg_id", id)
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// kannelText decodes the text smsbox passes (%b: the message's bytes as
+// Kannel holds them). A GSM-7 message is UTF-8 (Kannel converts from the
+// GSM alphabet itself); a UCS-2 one is UTF-16BE (coding 2), unless smsbox's
+// mo-recode already turned it into UTF-8, which charset then says. ok is
+// false for binary messages (coding 1: ringtones, configuration).
+func kannelText(raw, coding, charset string) (string, bool) {
+	cs := strings.ToUpper(strings.Trim(charset, `"`))
+	switch {
+	case coding == "1" || cs == "8-BIT":
+		return "", false
+	case cs == "UTF-16BE" || cs == "UCS-2" || cs == "UCS2" || (coding == "2" && cs == ""):
+		b := []byte(raw)
+		u := make([]uint16, 0, len(b)/2)
+		for i := 0; i+1 < len(b); i += 2 {
+			u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+		}
+		return string(utf16.Decode(u)), true
+	case cs == "ISO-8859-1" || cs == "LATIN1":
+		r := make([]rune, 0, len(raw))
+		for i := 0; i < len(raw); i++ {
+			r = append(r, rune(raw[i]))
+		}
+		return string(r), true
+	}
+	if !utf8.ValidString(raw) {
+		return strings.ToValidUTF8(raw, "\uFFFD"), true
+	}
+	return raw, true
+}
