@@ -21,6 +21,7 @@ type Store interface {
 	Release(ctx context.Context, ids []int64) error
 	FallBack(ctx context.Context, id int64, reason string, preferSMSFromNow bool) error
 	FallBackUnconfirmed(ctx context.Context, after time.Duration, limit int) (int, error)
+	HoldForQuietHours(ctx context.Context) (int64, error)
 }
 
 // Config tunes the dispatcher; zero fields take the defaults.
@@ -137,7 +138,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	)
 	defer tick.Stop()
 	defer wg.Wait()
-	var lastSweep time.Time
+	var lastSweep, lastHold time.Time
 	for {
 		// Expired leases are rare (a crashed process) and fallbacks are
 		// minutes late by design; looking once per poll interval is plenty
@@ -145,6 +146,14 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		if time.Since(lastSweep) >= d.cfg.Poll {
 			lastSweep = time.Now()
 			d.sweep(ctx)
+		}
+		if time.Since(lastHold) >= quietHoursSweep {
+			lastHold = time.Now()
+			if n, err := d.store.HoldForQuietHours(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("hold bulk messages for quiet hours", "err", err)
+			} else if n > 0 {
+				d.log.Info("bulk messages held until 08:00 in their learners' time zones", "count", n)
+			}
 		}
 		for ctx.Err() == nil {
 			free := d.cfg.Workers - len(slots)
@@ -198,6 +207,11 @@ func (d *Dispatcher) sweep(ctx context.Context) {
 		d.metrics.add(whatsApp, "fell_back", n)
 	}
 }
+
+// quietHoursSweep is how often due bulk traffic outside the learners'
+// 08:00–20:00 is moved to their morning; the claim itself never takes such
+// a row, this only keeps the claim from looking at them.
+const quietHoursSweep = 30 * time.Second
 
 // The channels Pamong speaks, as the outbox names them.
 const (

@@ -81,6 +81,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	db.SetClock(pgtest.DaytimeClock())
 	raw, err := sqlx.Open("postgres", url)
 	if err != nil {
 		t.Fatal(err)
@@ -379,4 +380,31 @@ func TestShutdownHandsBackUnsentClaims(t *testing.T) {
 	if sent != 1 || queued != 1 {
 		t.Errorf("%d sent, %d handed back; want 1 and 1", sent, queued)
 	}
+}
+
+// An announcement held for the learner's morning does not hold up the
+// replies to what they write at night, and leaves at 08:00 their time.
+func TestQuietHoursHoldBulkButNeverReplies(t *testing.T) {
+	f := newFixture(t)
+	bulk := f.queue("+6281700000001", 1, 1)[0]
+	reply := f.queue("+6281700000001", 0, 1)[0]
+	if _, err := f.sql.Exec(`UPDATE outbox SET next_attempt_at = '2026-01-01T00:00:00Z'`); err != nil {
+		t.Fatal(err)
+	}
+	night := time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC) // 22:00 WIB
+	f.db.SetClock(func() time.Time { return night })
+	s := &fakeSender{}
+	stop := start(t, f.db, s, dispatch.Config{Workers: 2})
+	waitUntil(t, "the reply is sent", func() bool { st, _ := f.status(reply); return st == "sent" })
+	waitUntil(t, "the announcement is held until 08:00 WIB", func() bool {
+		return f.count(`SELECT count(*) FROM outbox WHERE id = $1 AND status = 'queued' AND next_attempt_at = '2026-11-24T01:00:00Z'`, bulk) == 1
+	})
+	stop()
+	if len(s.messages()) != 1 {
+		t.Fatalf("%d messages left at night; want only the reply", len(s.messages()))
+	}
+	morning := time.Date(2026, 11, 24, 1, 0, 0, 0, time.UTC)
+	f.db.SetClock(func() time.Time { return morning })
+	start(t, f.db, s, dispatch.Config{Workers: 2})
+	waitUntil(t, "the announcement leaves in the morning", func() bool { st, _ := f.status(bulk); return st == "sent" })
 }

@@ -32,9 +32,16 @@ WHERE status = 'sent' AND channel = 'whatsapp' AND sent_at < $1
 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`
 	supersede = `
 UPDATE outbox SET status = 'superseded', last_error = $2, lease_until = NULL, updated_at = now() WHERE id = $1`
+	// The SMS copy belongs to the same announcement, and bulk traffic keeps
+	// to the learner's 08:00–20:00.
 	insertFallback = `
-INSERT INTO outbox (learner_id, channel, to_address, text, content, segments, priority, in_reply_to, fallback_of)
-VALUES ($1, 'sms', $2, $3, $4, 1, $5, $6, $7)`
+INSERT INTO outbox (learner_id, channel, to_address, text, content, segments, priority, in_reply_to, fallback_of,
+                    announcement_id, next_attempt_at)
+SELECT $1::bigint, 'sms', $2, $3, $4, 1, $5::smallint, $6::bigint, o.id, o.announcement_id,
+       CASE WHEN $5::smallint = 1
+            THEN pamong_next_window(now(), (SELECT l.village_code FROM learners l WHERE l.id = $1::bigint))
+            ELSE now() END
+FROM outbox o WHERE o.id = $7::bigint`
 	preferSMS = `UPDATE learners SET preferred_channel = 'sms', updated_at = now() WHERE id = $1`
 )
 

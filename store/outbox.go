@@ -13,15 +13,22 @@ import (
 // claimDue takes the next due rows for the given channels: replies before
 // bulk, oldest first, and never a row while an earlier row of the same
 // learner is still queued or being sent, so a learner's messages leave in
-// the order they were written. SKIP LOCKED lets several dispatchers claim
-// side by side without waiting on or taking each other's rows.
+// the order they were written — except that a reply never waits behind
+// bulk traffic that has not left yet (an announcement held for the
+// learner's morning must not silence the conversation). Bulk rows leave
+// only inside the learner's 08:00–20:00 (pamong_next_window). SKIP LOCKED
+// lets several dispatchers claim side by side without waiting on or taking
+// each other's rows.
 const claimDue = `
 WITH due AS (
     SELECT o.id FROM outbox o
     WHERE o.status = 'queued' AND o.next_attempt_at <= $1 AND o.channel = ANY($2)
       AND NOT EXISTS (
           SELECT 1 FROM outbox e
-          WHERE e.learner_id = o.learner_id AND e.id < o.id AND e.status IN ('queued', 'sending'))
+          WHERE e.learner_id = o.learner_id AND e.id < o.id AND e.status IN ('queued', 'sending')
+            AND NOT (o.priority = 0 AND e.priority = 1 AND e.status = 'queued'))
+      AND (o.priority = 0
+           OR pamong_next_window($1, (SELECT l.village_code FROM learners l WHERE l.id = o.learner_id)) = $1)
     ORDER BY o.priority, o.next_attempt_at, o.id
     LIMIT $3
     FOR UPDATE SKIP LOCKED
@@ -69,11 +76,16 @@ func (d *DB) MarkSent(ctx context.Context, id int64, provider, providerID string
 }
 
 // markRetry puts a row back in the queue for a later attempt, or fails it
-// when it has had its attempts or is too old to be worth sending.
+// when it has had its attempts or is too old to be worth sending. A bulk
+// retry that would fall in the learner's quiet hours waits for 08:00 in
+// their time zone (pamong_next_window, migration 00005).
 const markRetry = `
 UPDATE outbox SET
     status = CASE WHEN attempts >= $4 OR created_at < $5 THEN 'failed' ELSE 'queued' END,
-    next_attempt_at = $3, last_error = $2, lease_until = NULL, updated_at = now()
+    next_attempt_at = CASE WHEN priority = 1
+        THEN pamong_next_window($3, (SELECT l.village_code FROM learners l WHERE l.id = outbox.learner_id))
+        ELSE $3 END,
+    last_error = $2, lease_until = NULL, updated_at = now()
 WHERE id = $1 AND status = 'sending'
 RETURNING status`
 
@@ -156,6 +168,25 @@ func (d *DB) Release(ctx context.Context, ids []int64) error {
 		return fmt.Errorf("release outbox rows: %w", err)
 	}
 	return nil
+}
+
+// holdForQuietHours moves due bulk rows whose learner is outside 08:00–20:00
+// to their next morning, so the claim does not keep looking at them all
+// night (an announcement still going out at 20:00 stops there).
+const holdForQuietHours = `
+UPDATE outbox o SET next_attempt_at = pamong_next_window($1, l.village_code), updated_at = now()
+FROM learners l
+WHERE l.id = o.learner_id AND o.status = 'queued' AND o.priority = 1 AND o.next_attempt_at <= $1
+  AND pamong_next_window($1, l.village_code) > $1`
+
+// HoldForQuietHours defers due bulk messages of learners whose local time
+// is outside 08:00–20:00 to their next 08:00, and tells how many it moved.
+func (d *DB) HoldForQuietHours(ctx context.Context) (int64, error) {
+	res, err := d.db.ExecContext(ctx, holdForQuietHours, d.now())
+	if err != nil {
+		return 0, fmt.Errorf("hold bulk messages for quiet hours: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 const outboxDepth = `SELECT channel, status, count(*) FROM outbox WHERE status IN ('queued', 'sending') GROUP BY channel, status`

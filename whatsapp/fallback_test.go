@@ -66,6 +66,7 @@ func TestFallbackThroughTheRealDispatcher(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	db.SetClock(pgtest.DaytimeClock())
 	raw := sqlx.MustOpen("postgres", url)
 	defer raw.Close()
 	count := func(q string, args ...any) int {

@@ -30,6 +30,8 @@ type Config struct {
 	MaxAge          time.Duration
 	RetryBase       time.Duration // PAMONG_RETRY_BASE: the first retry's delay, doubling after
 	FallbackAfter   time.Duration // PAMONG_FALLBACK_AFTER: WhatsApp without a receipt this long goes by SMS
+	ClockShift      time.Duration // PAMONG_CLOCK_SHIFT: drills and tests only
+	SMSPrice        int           // PAMONG_SMS_PRICE: rupiah per SMS segment, for announcement cost estimates
 }
 
 // TwilioConfig is the TWILIO_* variables.
@@ -112,6 +114,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.DispatchWorkers = int(number("PAMONG_DISPATCH_WORKERS", 8))
 	c.MaxAttempts = int(number("PAMONG_MAX_ATTEMPTS", 10))
 	c.MaxAge = time.Duration(number("PAMONG_MAX_AGE_HOURS", 24) * float64(time.Hour))
+	c.SMSPrice = int(number("PAMONG_SMS_PRICE", 350))
 	duration := func(name string, def time.Duration) time.Duration {
 		s := getenv(name)
 		if s == "" {
@@ -125,6 +128,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.RetryBase = duration("PAMONG_RETRY_BASE", 5*time.Second)
 	c.FallbackAfter = duration("PAMONG_FALLBACK_AFTER", 10*time.Minute)
+	if s := getenv("PAMONG_CLOCK_SHIFT"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			bad("PAMONG_CLOCK_SHIFT=%q: want a duration like 10h", s)
+		}
+		c.ClockShift = d
+	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}

@@ -53,6 +53,9 @@ func commands() []command {
 		{"lessons", "check course files (lessons check [PATH])", lessonsCmd},
 		{"regions", "import region codes (regions import FILE.csv)", regionsCmd},
 		{"db", "the private PostgreSQL cluster (db status | db stop)", dbCmd},
+		{"admin", "admins and their API tokens (admin create | list | revoke)", adminCmd},
+		{"officials", "import village officials (officials import FILE.csv)", officialsCmd},
+		{"announce", "send an announcement to officials, its status, cancel it", announceCmd},
 		{"whatsapp", "the WhatsApp device (whatsapp pair | status | logout)", whatsappCmd},
 		{"version", "print the version", versionCmd},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/pamong-desa/pamong/admin"
 	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/store"
 )
@@ -31,6 +32,12 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if shift := e.cfg.ClockShift; shift != 0 {
+		// A drill: see what the dispatcher does at another hour (held
+		// announcements leaving at 08:00) without waiting for it.
+		log.Warn("PAMONG_CLOCK_SHIFT is set: the outbox runs on a shifted clock; never do this in production", "shift", shift)
+		db.SetClock(func() time.Time { return time.Now().Add(shift) })
+	}
 	course, err := loadCourse(e.cfg.CoursePath)
 	if err != nil {
 		return err
@@ -49,6 +56,9 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	health := &healthCheck{db: db, log: log}
 	mux.Handle("GET /healthz", health)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	// The admins' JSON API (README.md, "Admins").
+	adminAPI := &admin.Service{Store: db, SMSPrice: e.cfg.SMSPrice, CourseID: course.ID}
+	mux.Handle("/api/v1/", adminAPI.Handler(log.With("component", "admin")))
 
 	senders := map[string]dispatch.Sender{}
 	sms, smsExtra, err := setUpSMS(e.cfg, db, course, log, mux)
