@@ -101,7 +101,8 @@ WITH r AS MATERIALIZED (
 ), ins AS (
     INSERT INTO outbox (learner_id, channel, to_address, text, content, segments, priority,
                         next_attempt_at, announcement_id, created_at, updated_at)
-    SELECT r.id, r.channel, r.phone, p.text, $10::jsonb, 1, 1, r.due, $11, r.due, $12
+    SELECT r.id, r.channel, r.phone, p.text, CASE WHEN r.channel = 'whatsapp' THEN $10::jsonb ELSE '{}'::jsonb END,
+           1, 1, r.due, $11, r.due, $12
     FROM r JOIN parts p ON p.channel = r.channel
     ORDER BY r.id, p.n
     RETURNING channel
