@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/pamong-desa/pamong/bot"
@@ -80,6 +81,8 @@ func (s *Service) compose(ctx context.Context, who store.Admin, c Compose) (comp
 		return out, invalid("the announcement has no text")
 	case n > MaxTextRunes:
 		return out, invalid("the text has %d characters; at most %d", n, MaxTextRunes)
+	case strings.IndexFunc(out.text, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
+		return out, invalid("the text has a control character; only line breaks and tabs are allowed")
 	}
 	var err error
 	if out.audience, out.target, err = s.audience(ctx, who, c.Filter); err != nil {

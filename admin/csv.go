@@ -68,15 +68,21 @@ func ReadOfficials(r io.Reader) ([]store.Official, []store.RowProblem, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				bad = append(bad, store.RowProblem{Line: pe.StartLine, Reason: pe.Err.Error()})
+				reason := pe.Err.Error()
+				if pe.Line > pe.StartLine {
+					// An unclosed quote swallows the lines after it.
+					reason = fmt.Sprintf("%s: a quoted field runs from line %d to line %d; close the quote", reason, pe.StartLine, pe.Line)
+				}
+				bad = append(bad, store.RowProblem{Line: pe.StartLine, Reason: reason})
 				continue
 			}
-			return nil, nil, fmt.Errorf("read line %d: %w", line, err)
+			return nil, nil, fmt.Errorf("read officials file: %w", err)
 		}
+		// Only a record read without error has field positions.
+		line, _ := cr.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
@@ -136,6 +142,11 @@ func parseOfficial(rec []string, cols map[string]int, width int) (store.Official
 	}
 	if len(rec) > width {
 		return o, []string{fmt.Sprintf("has %d fields; the header has %d", len(rec), width)}
+	}
+	for _, f := range rec {
+		if !utf8.ValidString(f) || strings.ContainsRune(f, 0) {
+			return o, []string{"has bytes that are not UTF-8 text: save the file as \"CSV UTF-8\""}
+		}
 	}
 	var err error
 	if o.Phone, err = normalizePhone(field("phone")); err != nil {

@@ -177,7 +177,14 @@ func (h *api) officials(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *api) importOfficials(w http.ResponseWriter, r *http.Request) {
-	strict, _ := strconv.ParseBool(r.URL.Query().Get("strict"))
+	strict := false
+	if s := r.URL.Query().Get("strict"); s != "" {
+		var err error
+		if strict, err = strconv.ParseBool(s); err != nil {
+			h.fail(w, r, invalid("strict=%q: want true or false", s), nil)
+			return
+		}
+	}
 	who := caller(r)
 	rep, err := h.s.ImportOfficials(r.Context(), who, http.MaxBytesReader(w, r.Body, maxCSVBody), strict)
 	var tooBig *http.MaxBytesError

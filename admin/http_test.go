@@ -156,7 +156,7 @@ func TestAPIScopeIsolation(t *testing.T) {
 	// A phone already in Lombok Tengah cannot be moved by Lombok Barat.
 	steal := "phone,name,role,village_code\n081222220001,Stolen,Kades,52.01.01.2001\n"
 	if code := f.call(f.lobar, "POST", "/api/v1/officials/import", steal, &rep); code != 200 || rep.Updated != 0 || len(rep.Problems) != 1 ||
-		!strings.Contains(rep.Problems[0].Reason, "registered outside your region") {
+		!strings.Contains(rep.Problems[0].Reason, "cannot be imported in your region") {
 		t.Fatalf("moving another regency's official: %d %+v", code, rep)
 	}
 

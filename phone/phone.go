@@ -13,7 +13,8 @@ import (
 // 62. Numbers of other countries must be written with + and are kept as
 // E.164 (8 to 15 digits).
 func Normalize(s string) (string, error) {
-	raw := strings.TrimSpace(s)
+	// Spreadsheets bring non-breaking spaces, "(+62)" and "+62 (0)812".
+	raw := strings.TrimSpace(strings.NewReplacer("\u00a0", " ", "\u202f", " ", "(0)", "", "(+62)", "+62").Replace(s))
 	var d strings.Builder
 	for i, r := range raw {
 		switch {
@@ -30,6 +31,8 @@ func Normalize(s string) (string, error) {
 	switch {
 	case digits == "":
 		return "", fmt.Errorf("phone number is empty")
+	case strings.HasPrefix(digits, "0062") && !international:
+		digits = digits[4:]
 	case strings.HasPrefix(digits, "62"):
 		digits = digits[2:]
 	case strings.HasPrefix(digits, "0") && !international:
@@ -39,6 +42,8 @@ func Normalize(s string) (string, error) {
 			return "", fmt.Errorf("phone %q has %d digits; an international number has 8 to 15", s, len(digits))
 		}
 		return "+" + digits, nil
+	case strings.HasPrefix(digits, "8") && len(digits) >= 9 && len(digits) <= 12:
+		// Excel drops the leading 0 of a number column: 81234567890.
 	default:
 		return "", fmt.Errorf("phone %q: write it as 0812…, 62812… or +62812…", s)
 	}

@@ -52,15 +52,20 @@ func ReadCSV(r io.Reader) ([]Region, []RowError, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				bad = append(bad, RowError{Line: pe.StartLine, Msg: pe.Err.Error()})
+				msg := pe.Err.Error()
+				if pe.Line > pe.StartLine {
+					msg = fmt.Sprintf("%s: a quoted field runs from line %d to line %d; close the quote", msg, pe.StartLine, pe.Line)
+				}
+				bad = append(bad, RowError{Line: pe.StartLine, Msg: msg})
 				continue
 			}
-			return nil, nil, fmt.Errorf("read line %d: %w", line, err)
+			return nil, nil, fmt.Errorf("read region file: %w", err)
 		}
+		// Only a record read without error has field positions.
+		line, _ := cr.FieldPos(0)
 		if len(rec) != 2 {
 			bad = append(bad, RowError{Line: line, Msg: fmt.Sprintf("has %d fields; want 2 (code,name)", len(rec))})
 			continue

@@ -25,6 +25,7 @@ func TestReadCSV(t *testing.T) {
 			"line 6: has 3 fields; want 2 (code,name)",
 		}},
 		{name: "broken quote", in: "code,name\n32,\"Jawa \"Barat\"\n33,Jawa Tengah\n", rows: 1, bad: []string{`line 2: extraneous or missing " in quoted-field`}},
+		{name: "stray quote in the code", in: "code,name\n3\"2,Jawa Barat\n33,Jawa Tengah\n", rows: 1, bad: []string{`line 2: bare " in non-quoted-field`}},
 		{name: "empty", in: "", wantErr: "empty"},
 		{name: "wrong header", in: "kode,nama\n32,Jawa Barat\n", wantErr: "want `code,name`"},
 	}

@@ -301,8 +301,12 @@ func (d *DB) AnnouncementStats(ctx context.Context, scope region.Code, id int64)
 }
 
 const (
+	// Admins of a region may follow announcements that reach into it, but
+	// only an admin whose scope contains the sender's may cancel one (the
+	// CLI operator, admin_id NULL, acts nationally).
 	lockAnnouncement = `
-SELECT pamong_within(scope, $2) FROM announcements WHERE id = $1 FOR UPDATE`
+SELECT pamong_within(coalesce((SELECT ad.scope FROM admins ad WHERE ad.id = a.admin_id), ''), $2)
+FROM announcements a WHERE a.id = $1 FOR UPDATE OF a`
 	cancelAnnouncementMessages = `
 UPDATE outbox SET status = 'cancelled', last_error = 'announcement cancelled', lease_until = NULL, updated_at = $2
 WHERE status = 'queued'

@@ -130,3 +130,6 @@ func isUniqueViolation(err error) bool {
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
+
+// Now is the store's clock: what it writes as the current time.
+func (d *DB) Now() time.Time { return d.now() }

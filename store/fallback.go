@@ -26,6 +26,13 @@ const (
 	lockForFallback = `
 SELECT id, learner_id, to_address, text, content, priority, in_reply_to FROM outbox
 WHERE id = $1 AND channel = 'whatsapp' AND status IN ('sending', 'sent') FOR UPDATE`
+	// unwantedFallback tells whether a WhatsApp row must not be sent again
+	// at all: its announcement was cancelled, or it is bulk traffic to a
+	// learner who opted out since.
+	unwantedFallback = `
+SELECT EXISTS (SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL)
+    OR (o.priority = 1 AND l.opted_out_at IS NOT NULL)
+FROM outbox o JOIN learners l ON l.id = o.learner_id WHERE o.id = $1`
 	selectUnconfirmed = `
 SELECT id, learner_id, to_address, text, content, priority, in_reply_to FROM outbox
 WHERE status = 'sent' AND channel = 'whatsapp' AND sent_at < $1
@@ -39,8 +46,8 @@ INSERT INTO outbox (learner_id, channel, to_address, text, content, segments, pr
                     announcement_id, next_attempt_at)
 SELECT $1::bigint, 'sms', $2, $3, $4, 1, $5::smallint, $6::bigint, o.id, o.announcement_id,
        CASE WHEN $5::smallint = 1
-            THEN pamong_next_window(now(), (SELECT l.village_code FROM learners l WHERE l.id = $1::bigint))
-            ELSE now() END
+            THEN pamong_next_window($8, (SELECT l.village_code FROM learners l WHERE l.id = $1::bigint))
+            ELSE $8 END
 FROM outbox o WHERE o.id = $7::bigint`
 	preferSMS = `UPDATE learners SET preferred_channel = 'sms', updated_at = now() WHERE id = $1`
 )
@@ -63,7 +70,7 @@ func (d *DB) FallBack(ctx context.Context, id int64, reason string, preferSMSFro
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := fallBack(ctx, tx, rows[0], reason); err != nil {
+	if err := d.fallBack(ctx, tx, rows[0], reason); err != nil {
 		return err
 	}
 	if preferSMSFromNow {
@@ -96,7 +103,7 @@ func (d *DB) FallBackUnconfirmed(ctx context.Context, after time.Duration, limit
 		return 0, fmt.Errorf("fall back unconfirmed WhatsApp messages: %w", err)
 	}
 	for _, r := range rows {
-		if err := fallBack(ctx, tx, r, fmt.Sprintf("no WhatsApp delivery receipt within %s", after)); err != nil {
+		if err := d.fallBack(ctx, tx, r, fmt.Sprintf("no WhatsApp delivery receipt within %s", after)); err != nil {
 			return 0, err
 		}
 	}
@@ -111,7 +118,18 @@ func (d *DB) FallBackUnconfirmed(ctx context.Context, after time.Duration, limit
 	return len(rows), nil
 }
 
-func fallBack(ctx context.Context, tx *sqlx.Tx, r fallbackRow, reason string) error {
+func (d *DB) fallBack(ctx context.Context, tx *sqlx.Tx, r fallbackRow, reason string) error {
+	var unwanted bool
+	if err := tx.GetContext(ctx, &unwanted, unwantedFallback, r.ID); err != nil {
+		return fmt.Errorf("fall back outbox row %d: %w", r.ID, err)
+	}
+	if unwanted {
+		// Superseded without a copy: it must not reach the learner again.
+		if _, err := tx.ExecContext(ctx, supersede, r.ID, "not sent by SMS: "+reason+"; cancelled or opted out"); err != nil {
+			return fmt.Errorf("supersede outbox row %d: %w", r.ID, err)
+		}
+		return nil
+	}
 	var msgs []bot.Message
 	if err := json.Unmarshal(r.Content, &msgs); err != nil || len(msgs) == 0 {
 		// Rows written without their source messages: send the text itself.
@@ -122,7 +140,7 @@ func fallBack(ctx context.Context, tx *sqlx.Tx, r fallbackRow, reason string) er
 		if err != nil {
 			return fmt.Errorf("fall back outbox row %d: %w", r.ID, err)
 		}
-		if _, err := tx.ExecContext(ctx, insertFallback, r.LearnerID, r.To, part.Text, content, r.Priority, r.InReplyTo, r.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, insertFallback, r.LearnerID, r.To, part.Text, content, r.Priority, r.InReplyTo, r.ID, d.now()); err != nil {
 			return fmt.Errorf("queue SMS copy of outbox row %d: %w", r.ID, err)
 		}
 	}

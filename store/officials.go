@@ -48,12 +48,12 @@ ON COMMIT DROP`
 SELECT i.line, CASE
     WHEN NOT pamong_within(i.village_code, $1) THEN 'village ' || i.village_code || ' is outside your region'
     WHEN r.code IS NULL THEN 'village ' || i.village_code || ' is not among the imported regions'
-    ELSE 'phone ' || i.phone || ' belongs to an official registered outside your region' END AS reason
+    ELSE 'phone ' || i.phone || ' cannot be imported in your region; ask a national admin' END AS reason
 FROM officials_in i
 LEFT JOIN regions r ON r.code = i.village_code
 LEFT JOIN learners l ON l.phone = i.phone
 WHERE NOT pamong_within(i.village_code, $1) OR r.code IS NULL
-   OR (l.village_code IS NOT NULL AND NOT pamong_within(l.village_code, $1))
+   OR (l.id IS NOT NULL AND NOT coalesce(pamong_within(l.village_code, $1), false))
 ORDER BY i.line`
 	dropRejectedOfficials = `DELETE FROM officials_in WHERE line = ANY($1)`
 	// New officials are imported without registered_at: the engine greets
@@ -70,7 +70,7 @@ UPDATE learners l SET name = i.name, role = i.role, village_code = i.village_cod
     preferred_channel = coalesce(NULLIF(i.channel, ''), l.preferred_channel), updated_at = $1
 FROM officials_in i
 WHERE l.phone = i.phone
-  AND (l.village_code IS NULL OR pamong_within(l.village_code, $2))
+  AND coalesce(pamong_within(l.village_code, $2), false)
   AND (l.name, l.role, l.village_code, l.preferred_channel)
       IS DISTINCT FROM (i.name, i.role, i.village_code, coalesce(NULLIF(i.channel, ''), l.preferred_channel))`
 )

@@ -165,7 +165,7 @@ func TestImportOfficialsStaysInScope(t *testing.T) {
 		}, false, []string{"village 52.01.01.2999 is not among the imported regions"}, 1},
 		{"phone of another regency's official", []store.Official{
 			official(2, "+6281233330001", "Stolen", "Kepala Desa", villageLobar1, ""),
-		}, false, []string{"phone +6281233330001 belongs to an official registered outside your region"}, 1},
+		}, false, []string{"phone +6281233330001 cannot be imported in your region; ask a national admin"}, 1},
 		{"strict rolls back the good rows", []store.Official{
 			official(2, "+6281233330005", "Good", "Kepala Desa", villageLobar2, ""),
 			official(3, "+6281233330006", "Bad", "Kepala Desa", "52.01.01.2999", ""),

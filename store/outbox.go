@@ -16,7 +16,10 @@ import (
 // the order they were written — except that a reply never waits behind
 // bulk traffic that has not left yet (an announcement held for the
 // learner's morning must not silence the conversation). Bulk rows leave
-// only inside the learner's 08:00–20:00 (pamong_next_window). SKIP LOCKED
+// only inside the learner's 08:00–20:00 (pamong_next_window), never to a
+// learner who has opted out and never for a cancelled announcement, however
+// they came to be queued (written while the opt-out or the cancel
+// committed, put back by a retry, or a fallback copy). SKIP LOCKED
 // lets several dispatchers claim side by side without waiting on or taking
 // each other's rows.
 const claimDue = `
@@ -27,8 +30,11 @@ WITH due AS (
           SELECT 1 FROM outbox e
           WHERE e.learner_id = o.learner_id AND e.id < o.id AND e.status IN ('queued', 'sending')
             AND NOT (o.priority = 0 AND e.priority = 1 AND e.status = 'queued'))
-      AND (o.priority = 0
-           OR pamong_next_window($1, (SELECT l.village_code FROM learners l WHERE l.id = o.learner_id)) = $1)
+      AND (o.priority = 0 OR EXISTS (
+           SELECT 1 FROM learners l
+           WHERE l.id = o.learner_id AND l.opted_out_at IS NULL AND pamong_next_window($1, l.village_code) = $1))
+      AND (o.announcement_id IS NULL OR NOT EXISTS (
+           SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL))
     ORDER BY o.priority, o.next_attempt_at, o.id
     LIMIT $3
     FOR UPDATE SKIP LOCKED
@@ -81,7 +87,9 @@ func (d *DB) MarkSent(ctx context.Context, id int64, provider, providerID string
 // their time zone (pamong_next_window, migration 00005).
 const markRetry = `
 UPDATE outbox SET
-    status = CASE WHEN attempts >= $4 OR created_at < $5 THEN 'failed' ELSE 'queued' END,
+    status = CASE WHEN announcement_id IN (SELECT id FROM announcements WHERE cancelled_at IS NOT NULL) THEN 'cancelled'
+                  WHEN attempts >= $4 OR created_at < $5 THEN 'failed'
+                  ELSE 'queued' END,
     next_attempt_at = CASE WHEN priority = 1
         THEN pamong_next_window($3, (SELECT l.village_code FROM learners l WHERE l.id = outbox.learner_id))
         ELSE $3 END,
@@ -179,14 +187,32 @@ FROM learners l
 WHERE l.id = o.learner_id AND o.status = 'queued' AND o.priority = 1 AND o.next_attempt_at <= $1
   AND pamong_next_window($1, l.village_code) > $1`
 
+// cancelUnwanted cancels queued bulk rows the claim will never take: for
+// learners who opted out, or of cancelled announcements.
+const cancelUnwanted = `
+UPDATE outbox o SET status = 'cancelled', updated_at = now(),
+    last_error = CASE WHEN l.opted_out_at IS NOT NULL THEN 'learner opted out' ELSE 'announcement cancelled' END
+FROM learners l
+WHERE l.id = o.learner_id AND o.status = 'queued' AND o.priority = 1
+  AND (l.opted_out_at IS NOT NULL OR EXISTS (
+       SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL))`
+
 // HoldForQuietHours defers due bulk messages of learners whose local time
-// is outside 08:00–20:00 to their next 08:00, and tells how many it moved.
+// is outside 08:00–20:00 to their next 08:00, cancels queued bulk messages
+// that must never leave (opted out, announcement cancelled), and tells how
+// many rows it moved.
 func (d *DB) HoldForQuietHours(ctx context.Context) (int64, error) {
-	res, err := d.db.ExecContext(ctx, holdForQuietHours, d.now())
+	res, err := d.db.ExecContext(ctx, cancelUnwanted)
+	if err != nil {
+		return 0, fmt.Errorf("cancel unwanted bulk messages: %w", err)
+	}
+	cancelled, _ := res.RowsAffected()
+	res, err = d.db.ExecContext(ctx, holdForQuietHours, d.now())
 	if err != nil {
 		return 0, fmt.Errorf("hold bulk messages for quiet hours: %w", err)
 	}
-	return res.RowsAffected()
+	held, _ := res.RowsAffected()
+	return cancelled + held, nil
 }
 
 const outboxDepth = `SELECT channel, status, count(*) FROM outbox WHERE status IN ('queued', 'sending') GROUP BY channel, status`
