@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pamong-desa/pamong/lessons"
 )
@@ -221,7 +222,7 @@ func stepLessonEnd(t *turn) {
 	switch {
 	case ok && n == 1:
 		t.nextLesson()
-	case (ok && n == 2) || kw == keyRetryAlt:
+	case (ok && n == 2) || kw == keyRetryAlt || strings.EqualFold(strings.Join(strings.Fields(strings.Trim(t.in.Text, " .!")), " "), "ulangi kuis"):
 		t.startQuiz(t.st.Progress.LessonID)
 	default:
 		t.text(msgLessonEndHint)

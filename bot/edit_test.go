@@ -85,3 +85,30 @@ func TestCourseEditedUnderALearner(t *testing.T) {
 		})
 	}
 }
+
+// A registered learner whose progress is missing (the served course was
+// switched) or whose stage was lost is carried on, never started over as a
+// stranger, and nothing panics.
+func TestLostPlaceIsRecovered(t *testing.T) {
+	course := testCourse(t)
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	known := Learner{Phone: "+6281200000001", Name: "Siti", Role: "Kaur Keuangan", VillageCode: "32.04.05.2001", Registered: true}
+	for _, stage := range []Stage{StageQuestion, StageLessonEnd, StageCourseEnd, StageNew} {
+		for _, text := range []string{"2", "LANJUT", "NILAI", "halo"} {
+			out := Step(State{Learner: known, Conversation: Conversation{Stage: stage}}, Input{Text: text, Channel: WhatsApp, Now: now}, course)
+			if out.State.Progress == nil || out.State.Progress.CourseID != course.ID {
+				t.Errorf("stage %q, %q: no progress in the course afterwards", stage, text)
+			}
+			for _, m := range out.Messages {
+				if strings.Contains(m.Text, "nama lengkap") {
+					t.Errorf("stage %q, %q: a registered learner was asked their name", stage, text)
+				}
+			}
+		}
+	}
+	p := &Progress{CourseID: course.ID, LessonsDone: []string{"l1"}, Scores: map[string]Score{"l1": {Correct: 2, Total: 2, Attempt: 1}}, BestPosttest: 80}
+	out := Step(State{Learner: known, Conversation: Conversation{Stage: StageNew}, Progress: p}, Input{Text: "halo", Channel: WhatsApp, Now: now}, course)
+	if out.State.Progress.BestPosttest != 80 || len(out.State.Progress.LessonsDone) != 1 {
+		t.Errorf("a lost stage wiped progress: %+v", out.State.Progress)
+	}
+}

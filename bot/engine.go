@@ -46,6 +46,12 @@ func Step(st State, in Input, course *lessons.Course) Output {
 	gap := !st.Conversation.LastSeen.IsZero() && in.Now.Sub(st.Conversation.LastSeen) >= ResumeAfter
 	t.st.Conversation.LastSeen = in.Now
 	moved := t.fixPosition()
+	if t.st.Learner.Registered && t.st.Progress == nil && t.st.Conversation.Stage != StageNew {
+		// Waiting in a course this learner has no progress in (the served
+		// course changed): start it rather than answer a question of
+		// another course.
+		t.goTo(StageNew)
+	}
 
 	kw := ParseKeyword(in.Text)
 	if gap && t.st.Learner.Registered && !t.st.Learner.OptedOut && kw != KeyStop {

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pamong-desa/pamong/region"
 )
@@ -10,6 +11,12 @@ import (
 // admin is known already: greeted by name, straight to the course.
 func stepNew(t *turn) {
 	l := &t.st.Learner
+	if l.Registered {
+		// Someone known whose place was lost (a course edit, a state an
+		// older release wrote): carry on, never start them over.
+		t.resume()
+		return
+	}
 	if l.Name != "" && l.VillageCode != "" && l.Role != "" {
 		l.Registered = true
 		t.text(fmt.Sprintf("Selamat datang di Pamong, %s (%s). Anda sudah terdaftar oleh admin daerah Anda.", l.Name, l.Role))
@@ -91,7 +98,11 @@ func (t *turn) askRole() {
 func stepAskRole(t *turn) {
 	n, ok := ParseChoice(t.in.Text, len(Roles))
 	// Roles are numbered; letters would be a guess too far for 11 options.
-	if !ok || !InRange(n, len(Roles)) || !isDigits(t.in.Text) {
+	// The menu's own words ("Kades", "Kaur Keuangan") are understood too.
+	if !ok || !isDigits(t.in.Text) {
+		n, ok = roleByName(t.in.Text)
+	}
+	if !ok || !InRange(n, len(Roles)) {
 		t.text(msgNotUnderstood)
 		t.askRole()
 		return
@@ -101,6 +112,18 @@ func stepAskRole(t *turn) {
 	t.emit(Registered{})
 	t.text(fmt.Sprintf("Pendaftaran selesai. Selamat belajar, %s!", l.Name))
 	t.startCourse()
+}
+
+// roleByName finds a role by its name or the abbreviation the SMS menu
+// shows, in any case.
+func roleByName(text string) (int, bool) {
+	t := strings.ToLower(strings.Join(strings.Fields(strings.Trim(text, " .!")), " "))
+	for i := range Roles {
+		if t == strings.ToLower(Roles[i]) || t == strings.ToLower(roleAbbreviations[i]) {
+			return i + 1, true
+		}
+	}
+	return 0, false
 }
 
 func isDigits(s string) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -49,6 +50,9 @@ type Config struct {
 	// FallbackAfter is how long a WhatsApp message may go without a
 	// delivery receipt before it is sent again by SMS (default 10m).
 	FallbackAfter time.Duration
+	// Elsewhere names channels another process carries (it holds the
+	// WhatsApp device): their rows are left to it.
+	Elsewhere []string
 }
 
 func (c *Config) defaults() {
@@ -100,14 +104,18 @@ func New(store Store, senders map[string]Sender, cfg Config, log *slog.Logger, m
 	for _, s := range extra {
 		d.routes[s.Name()] = s
 	}
-	if _, ok := senders[sms]; ok {
-		if _, ok := senders[whatsApp]; !ok {
-			// No WhatsApp at all: what was meant for it goes by SMS.
-			d.channels = append(d.channels, whatsApp)
+	// Every channel is claimed as soon as there is any sender, so that a
+	// row nobody here can carry is settled (WhatsApp falls back to SMS, SMS
+	// without a gateway fails) instead of blocking its learner's later
+	// messages for ever; only a channel another process carries is left.
+	if len(senders) > 0 {
+		for _, ch := range []string{sms, whatsApp} {
+			if !slices.Contains(cfg.Elsewhere, ch) {
+				d.channels = append(d.channels, ch)
+			}
 		}
 	}
 	for ch := range senders {
-		d.channels = append(d.channels, ch)
 		if r := cfg.Rates[ch]; r > 0 {
 			d.limiters[ch] = rate.NewLimiter(rate.Limit(r), max(1, int(r)))
 		}
@@ -160,7 +168,24 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			if free == 0 {
 				break
 			}
-			msgs, err := d.store.ClaimDue(ctx, d.channels, free, d.cfg.Lease)
+			// The claim runs to its end even when stopping, so that rows it
+			// marked as ours are never lost with the answer; rows claimed
+			// by a stopping dispatcher are handed back at once.
+			claimCtx, cancelClaim := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			msgs, err := d.store.ClaimDue(claimCtx, d.channels, free, d.cfg.Lease)
+			cancelClaim()
+			if err == nil && ctx.Err() != nil && len(msgs) > 0 {
+				ids := make([]int64, len(msgs))
+				for i, m := range msgs {
+					ids[i] = m.ID
+				}
+				release, cancelRelease := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				if err := d.store.Release(release, ids); err != nil {
+					d.log.Error("release outbox rows", "err", err)
+				}
+				cancelRelease()
+				return nil
+			}
 			if err != nil {
 				if ctx.Err() == nil {
 					d.log.Error("claim outbox rows", "err", err)
@@ -246,7 +271,13 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if lim := d.limiters[m.Channel]; lim != nil {
-		if err := lim.WaitN(ctx, max(1, m.Segments)); err != nil {
+		// An SMS is charged per segment; anything else is one message. A
+		// request larger than the burst could never be granted.
+		tokens := 1
+		if m.Channel == sms {
+			tokens = min(max(1, m.Segments), lim.Burst())
+		}
+		if err := lim.WaitN(ctx, tokens); err != nil {
 			// Stopping (or a burst the limiter can never allow): hand the
 			// row back untouched rather than count an attempt.
 			if err := d.store.Release(record, []int64{m.ID}); err != nil {
@@ -261,7 +292,16 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 		sender, ok = d.senders[m.Channel]
 	}
 	if !ok {
-		d.fallBack(record, m, errors.New("no sender for "+m.Channel), false, log)
+		reason := errors.New("no sender for " + m.Channel + " is configured")
+		if m.Channel == whatsApp && d.canFallBack() {
+			d.fallBack(record, m, reason, false, log)
+			return
+		}
+		log.Warn("nothing here can carry this message", "err", reason)
+		if err := d.store.MarkFailed(record, m.ID, reason.Error(), false); err != nil {
+			log.Error("record failed message", "err", err)
+		}
+		d.metrics.count(m.Channel, "failed")
 		return
 	}
 	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)

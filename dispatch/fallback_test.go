@@ -121,3 +121,34 @@ func TestWhatsAppUnreachableGoesBySMSAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// A second serve whose WhatsApp device is held by the first leaves the
+// WhatsApp rows alone; a row on a channel nothing carries fails at once
+// rather than block its learner.
+func TestChannelsCarriedElsewhereOrNowhere(t *testing.T) {
+	f := newFixture(t)
+	waRow := f.queueOn("whatsapp", "+6281500000010", 0, 1)[0]
+	sms := namedSender{&fakeSender{}, "twilio"}
+	stop := startBoth(t, f.db, nil, sms, dispatch.Config{Workers: 2, Elsewhere: []string{"whatsapp"}})
+	smsRow := f.queue("+6281500000011", 0, 1)[0]
+	waitUntil(t, "the SMS row is sent", func() bool { st, _ := f.status(smsRow); return st == "sent" })
+	stop()
+	if st, n := f.status(waRow); st != "queued" || n != 0 {
+		t.Errorf("the WhatsApp row another process carries is %s after %d attempts; want untouched", st, n)
+	}
+
+	g := newFixture(t)
+	orphan := g.queue("+6281500000012", 0, 2)
+	wa := namedSender{&fakeSender{}, "whatsmeow"}
+	d := dispatch.New(g.db, map[string]dispatch.Sender{"whatsapp": wa}, dispatch.Config{Workers: 2, Poll: 10 * time.Millisecond},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitUntil(t, "SMS rows without a gateway fail", func() bool {
+		a, _ := g.status(orphan[0])
+		b, _ := g.status(orphan[1])
+		return a == "failed" && b == "failed"
+	})
+}

@@ -116,12 +116,12 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 			}
 		}
 	}
-	if res.Replies, err = insertReplies(ctx, tx, lr.ID, inboundID, in, out.Channel, out.Messages); err != nil {
+	if res.Replies, err = insertReplies(ctx, tx, lr.ID, inboundID, in, out.Channel, out.Messages, now); err != nil {
 		return res, err
 	}
 	if len(res.Replies) > 0 && !in.Terminal {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, '')", outboxChannel); err != nil {
-			return res, fmt.Errorf("handle message: notify dispatcher: %w", err)
+		if err := notify(ctx, tx); err != nil {
+			return res, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -181,7 +181,7 @@ const (
 	selectLearner = `
 SELECT id, phone, name, role, village_code, preferred_channel,
        registered_at IS NOT NULL AS registered, opted_out_at IS NOT NULL AS opted_out, conversation
-FROM learners WHERE phone = $1 FOR UPDATE`
+FROM learners WHERE phone = $1 FOR NO KEY UPDATE`
 )
 
 // lockLearner returns the learner with this phone, created if new, locked
@@ -257,8 +257,9 @@ func insertAnswers(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64,
 // insertOutbox writes all replies of one message in one statement, in
 // order: ids follow the order of the arrays.
 const insertOutbox = `
-INSERT INTO outbox (learner_id, channel, provider, to_address, text, content, segments, priority, status, in_reply_to, sent_at)
-SELECT $1, $2, $3, $4, u.text, u.content::jsonb, u.segments, 0, $8, $9, CASE WHEN $8 = 'sent' THEN now() END
+INSERT INTO outbox (learner_id, channel, provider, to_address, text, content, segments, priority, status, in_reply_to,
+                    sent_at, created_at, next_attempt_at)
+SELECT $1, $2, $3, $4, u.text, u.content::jsonb, u.segments, 0, $8, $9, CASE WHEN $8 = 'sent' THEN $10::timestamptz END, $10, $10
 FROM unnest($5::text[], $6::text[], $7::int[]) WITH ORDINALITY AS u(text, content, segments, n)
 ORDER BY u.n
 RETURNING id`
@@ -266,7 +267,7 @@ RETURNING id`
 // insertReplies renders the engine's messages for the reply channel and
 // queues them, in order, at reply priority; on the channel the learner
 // wrote from, through the same gateway.
-func insertReplies(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64, in Inbound, ch bot.Channel, msgs []bot.Message) ([]Reply, error) {
+func insertReplies(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64, in Inbound, ch bot.Channel, msgs []bot.Message, now time.Time) ([]Reply, error) {
 	status, provider := "queued", in.Provider
 	if ch != in.Channel {
 		provider = ""
@@ -291,7 +292,7 @@ func insertReplies(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID int64,
 	}
 	var ids []int64
 	if err := tx.SelectContext(ctx, &ids, insertOutbox, learnerID, string(ch), provider, in.Phone,
-		pq.Array(texts), pq.Array(contents), pq.Array(segments), status, inboundID); err != nil {
+		pq.Array(texts), pq.Array(contents), pq.Array(segments), status, inboundID, now); err != nil {
 		return nil, fmt.Errorf("queue replies to learner %d: %w", learnerID, err)
 	}
 	for i := range replies {

@@ -57,14 +57,19 @@ func toState(lr learnerRow, enr *enrolmentRow) (bot.State, error) {
 		Channel: bot.Channel(lr.Channel), Registered: lr.Registered, OptedOut: lr.OptedOut,
 	}}
 	if err := json.Unmarshal(lr.Conversation, &st.Conversation); err != nil {
-		return st, fmt.Errorf("read conversation state of learner %d: %w", lr.ID, err)
+		// A document this version cannot read (another release wrote it)
+		// must not lock the learner out: the engine resumes from progress.
+		st.Conversation = bot.Conversation{}
 	}
 	if enr == nil {
 		return st, nil
 	}
-	var d progressDetail
+	d := progressDetail{BestPosttest: -1}
 	if err := json.Unmarshal(enr.Detail, &d); err != nil {
-		return st, fmt.Errorf("read progress of learner %d: %w", lr.ID, err)
+		// Unreadable detail (another release wrote it): keep the position
+		// from the columns and start the scores afresh rather than refuse
+		// every message of this learner.
+		d = progressDetail{BestPosttest: -1}
 	}
 	st.Progress = &bot.Progress{
 		CourseID: enr.CourseID, LessonID: enr.LessonID, QuizID: enr.QuizID, QuestionID: enr.QuestionID,

@@ -27,15 +27,15 @@ const (
 SELECT id, learner_id, to_address, text, content, priority, in_reply_to FROM outbox
 WHERE id = $1 AND channel = 'whatsapp' AND status IN ('sending', 'sent') FOR UPDATE`
 	// unwantedFallback tells whether a WhatsApp row must not be sent again
-	// at all: its announcement was cancelled, or it is bulk traffic to a
-	// learner who opted out since.
+	// at all: its announcement was cancelled, or its learner opted out (bulk
+	// traffic) or opted out after it was written (a reply).
 	unwantedFallback = `
 SELECT EXISTS (SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL)
-    OR (o.priority = 1 AND l.opted_out_at IS NOT NULL)
+    OR (l.opted_out_at IS NOT NULL AND (o.priority = 1 OR o.created_at < l.opted_out_at))
 FROM outbox o JOIN learners l ON l.id = o.learner_id WHERE o.id = $1`
 	selectUnconfirmed = `
 SELECT id, learner_id, to_address, text, content, priority, in_reply_to FROM outbox
-WHERE status = 'sent' AND channel = 'whatsapp' AND sent_at < $1
+WHERE status = 'sent' AND channel = 'whatsapp' AND sent_at < $1 AND provider <> 'terminal'
 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`
 	supersede = `
 UPDATE outbox SET status = 'superseded', last_error = $2, lease_until = NULL, updated_at = now() WHERE id = $1`

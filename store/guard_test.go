@@ -85,3 +85,63 @@ func TestBulkGuards(t *testing.T) {
 		t.Fatalf("statuses %v; want %v", statuses, want)
 	}
 }
+
+// A reply caught in a send when the learner says stop never goes out after
+// it; the confirmation does. Terminal (pamong chat) replies never fall back
+// to SMS, and an SMS copy takes its WhatsApp original's place in the order.
+func TestRepliesAroundOptOutAndFallbackOrder(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	raw := sqlx.MustOpen("postgres", url)
+	defer raw.Close()
+	course := testCourse(t)
+	const phone = "+6281900000003"
+	say(t, db, course, phone, "a", "halo")
+	claimed, err := db.ClaimDue(ctx, []string{"whatsapp"}, 10, time.Minute)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("claim: %v %v", claimed, err)
+	}
+	stop := say(t, db, course, phone, "b", "BERHENTI")
+	if _, err := db.MarkRetry(ctx, claimed[0].ID, "timeout", db.Now(), 10, db.Now().Add(-48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	next, err := db.ClaimDue(ctx, []string{"whatsapp"}, 10, time.Minute)
+	if err != nil || len(next) != 1 || next[0].ID != stop.Replies[0].ID {
+		t.Fatalf("after the opt-out the claim gave %+v; want only the confirmation %d", next, stop.Replies[0].ID)
+	}
+	var st string
+	if err := raw.Get(&st, `SELECT status FROM outbox WHERE id = $1`, claimed[0].ID); err != nil || st != "cancelled" {
+		t.Fatalf("the reply caught in the send is %q; want cancelled", st)
+	}
+
+	// pamong chat's replies are delivered to the terminal: never swept.
+	if _, err := db.HandleInbound(ctx, store.Inbound{Channel: "whatsapp", ProviderID: "chat-1", Phone: "+6281900000004", Text: "halo", Terminal: true}, course); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.FallBackUnconfirmed(ctx, -time.Hour, 10); err != nil || n != 0 {
+		t.Fatalf("terminal replies fell back to SMS: %d %v", n, err)
+	}
+
+	// W1 falls back while W2 waits: the SMS copy of W1 goes before W2.
+	if _, err := raw.Exec(`INSERT INTO learners (id, phone) VALUES (900, '+6281900000005');
+		INSERT INTO outbox (id, learner_id, channel, to_address, text, status) VALUES
+		(9001, 900, 'whatsapp', '+6281900000005', 'satu', 'queued'), (9002, 900, 'whatsapp', '+6281900000005', 'dua', 'queued')`); err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.ClaimDue(ctx, []string{"whatsapp", "sms"}, 10, time.Minute)
+	if err != nil || len(first) != 1 || first[0].ID != 9001 {
+		t.Fatalf("first claim %+v %v", first, err)
+	}
+	if err := db.FallBack(ctx, 9001, "not connected", false); err != nil {
+		t.Fatal(err)
+	}
+	then, err := db.ClaimDue(ctx, []string{"whatsapp", "sms"}, 10, time.Minute)
+	if err != nil || len(then) != 1 || then[0].Channel != "sms" || then[0].Text != "satu" {
+		t.Fatalf("after the fallback the claim gave %+v %v; want the SMS copy of 'satu' alone", then, err)
+	}
+}

@@ -13,13 +13,15 @@ import (
 // claimDue takes the next due rows for the given channels: replies before
 // bulk, oldest first, and never a row while an earlier row of the same
 // learner is still queued or being sent, so a learner's messages leave in
-// the order they were written — except that a reply never waits behind
+// the order they were written (an SMS copy of a WhatsApp message takes that
+// message's place in the order) — except that a reply never waits behind
 // bulk traffic that has not left yet (an announcement held for the
 // learner's morning must not silence the conversation). Bulk rows leave
-// only inside the learner's 08:00–20:00 (pamong_next_window), never to a
-// learner who has opted out and never for a cancelled announcement, however
-// they came to be queued (written while the opt-out or the cancel
-// committed, put back by a retry, or a fallback copy). SKIP LOCKED
+// only inside the learner's 08:00–20:00 (pamong_next_window). Nothing goes
+// to a learner who has opted out but the confirmation written with the
+// opt-out itself (created at or after it), and nothing for a cancelled
+// announcement, however a row came to be queued (written while the opt-out
+// or the cancel committed, put back by a retry, or a fallback copy). SKIP LOCKED
 // lets several dispatchers claim side by side without waiting on or taking
 // each other's rows.
 const claimDue = `
@@ -28,11 +30,14 @@ WITH due AS (
     WHERE o.status = 'queued' AND o.next_attempt_at <= $1 AND o.channel = ANY($2)
       AND NOT EXISTS (
           SELECT 1 FROM outbox e
-          WHERE e.learner_id = o.learner_id AND e.id < o.id AND e.status IN ('queued', 'sending')
+          WHERE e.learner_id = o.learner_id AND e.status IN ('queued', 'sending')
+            AND (coalesce(e.fallback_of, e.id), e.id) < (coalesce(o.fallback_of, o.id), o.id)
             AND NOT (o.priority = 0 AND e.priority = 1 AND e.status = 'queued'))
-      AND (o.priority = 0 OR EXISTS (
-           SELECT 1 FROM learners l
-           WHERE l.id = o.learner_id AND l.opted_out_at IS NULL AND pamong_next_window($1, l.village_code) = $1))
+      AND EXISTS (
+          SELECT 1 FROM learners l
+          WHERE l.id = o.learner_id
+            AND (l.opted_out_at IS NULL OR (o.priority = 0 AND o.created_at >= l.opted_out_at))
+            AND (o.priority = 0 OR pamong_next_window($1, l.village_code) = $1))
       AND (o.announcement_id IS NULL OR NOT EXISTS (
            SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL))
     ORDER BY o.priority, o.next_attempt_at, o.id
@@ -71,7 +76,7 @@ func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease t
 const markSent = `
 UPDATE outbox SET status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END,
        provider = $2, provider_id = $3, sent_at = $4, lease_until = NULL, updated_at = $4
-WHERE id = $1 AND status IN ('sending', 'delivered', 'read', 'failed')`
+WHERE id = $1 AND status IN ('sending', 'sent', 'delivered', 'read', 'failed')`
 
 // MarkSent records that the provider accepted a message.
 func (d *DB) MarkSent(ctx context.Context, id int64, provider, providerID string) error {
@@ -87,7 +92,10 @@ func (d *DB) MarkSent(ctx context.Context, id int64, provider, providerID string
 // their time zone (pamong_next_window, migration 00005).
 const markRetry = `
 UPDATE outbox SET
-    status = CASE WHEN announcement_id IN (SELECT id FROM announcements WHERE cancelled_at IS NOT NULL) THEN 'cancelled'
+    status = CASE WHEN announcement_id IN (SELECT id FROM announcements WHERE cancelled_at IS NOT NULL)
+                    OR EXISTS (SELECT 1 FROM learners l WHERE l.id = outbox.learner_id
+                               AND (outbox.priority = 1 OR outbox.created_at < l.opted_out_at)
+                               AND l.opted_out_at IS NOT NULL) THEN 'cancelled'
                   WHEN attempts >= $4 OR created_at < $5 THEN 'failed'
                   ELSE 'queued' END,
     next_attempt_at = CASE WHEN priority = 1
@@ -187,14 +195,15 @@ FROM learners l
 WHERE l.id = o.learner_id AND o.status = 'queued' AND o.priority = 1 AND o.next_attempt_at <= $1
   AND pamong_next_window($1, l.village_code) > $1`
 
-// cancelUnwanted cancels queued bulk rows the claim will never take: for
-// learners who opted out, or of cancelled announcements.
+// cancelUnwanted cancels queued rows the claim will never take: bulk
+// traffic to a learner who opted out, replies written before they did, and
+// rows of cancelled announcements.
 const cancelUnwanted = `
 UPDATE outbox o SET status = 'cancelled', updated_at = now(),
     last_error = CASE WHEN l.opted_out_at IS NOT NULL THEN 'learner opted out' ELSE 'announcement cancelled' END
 FROM learners l
-WHERE l.id = o.learner_id AND o.status = 'queued' AND o.priority = 1
-  AND (l.opted_out_at IS NOT NULL OR EXISTS (
+WHERE l.id = o.learner_id AND o.status = 'queued'
+  AND ((l.opted_out_at IS NOT NULL AND (o.priority = 1 OR o.created_at < l.opted_out_at)) OR EXISTS (
        SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL))`
 
 // HoldForQuietHours defers due bulk messages of learners whose local time

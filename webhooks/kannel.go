@@ -101,7 +101,7 @@ func (h *Kannel) inbound(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// A short code or sender id (an operator's promotion): say
 		// nothing, and do not make smsbox retry.
-		h.Log.Info("ignored an SMS from a sender that is not a phone number", "err", err)
+		h.Log.Debug("ignored an SMS from a sender that is not a phone number", "err", err)
 		w.WriteHeader(http.StatusOK)
 		return
 	}

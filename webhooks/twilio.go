@@ -81,7 +81,7 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		// Not a number we can answer (a short code, a sender id): say
 		// nothing, and do not make Twilio retry.
-		h.Log.Info("ignored an SMS from a sender that is not a phone number", "err", err)
+		h.Log.Debug("ignored an SMS from a sender that is not a phone number", "err", err)
 		writeTwiML(w)
 		return
 	}
@@ -102,8 +102,7 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 // Twilio acts on these keywords itself (it blocks or unblocks the number),
 // so Pamong must agree with it whatever language the keyword is in.
 var (
-	twilioStopWords  = map[string]bool{"STOP": true, "STOPALL": true, "UNSUBSCRIBE": true, "CANCEL": true, "END": true, "QUIT": true, "REVOKE": true, "OPTOUT": true}
-	twilioStartWords = map[string]bool{"START": true, "YES": true, "UNSTOP": true}
+	twilioStopWords = map[string]bool{"STOP": true, "STOPALL": true, "UNSUBSCRIBE": true, "CANCEL": true, "END": true, "QUIT": true, "REVOKE": true, "OPTOUT": true}
 )
 
 // twilioKeyword turns Twilio's opt-out and opt-in keywords (and Advanced
@@ -113,7 +112,8 @@ func twilioKeyword(body, optOutType string) string {
 	switch {
 	case optOutType == "STOP" || twilioStopWords[word]:
 		return string(bot.KeyStop)
-	case optOutType == "START" || twilioStartWords[word]:
+	case optOutType == "START":
+		// Only Advanced Opt-Out says so: a bare "YES" may answer a question.
 		return string(bot.KeyStart)
 	}
 	return body

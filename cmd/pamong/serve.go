@@ -72,8 +72,12 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var elsewhere []string
 	wa, err := setUpWhatsApp(ctx, dsn, db, course, log)
-	if err != nil {
+	switch {
+	case errors.Is(err, errWhatsAppElsewhere):
+		elsewhere = append(elsewhere, "whatsapp")
+	case err != nil:
 		return err
 	}
 	if wa != nil {
@@ -86,8 +90,8 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	}
 	disp := dispatch.New(db, senders, dispatch.Config{
 		Workers: e.cfg.DispatchWorkers, MaxAttempts: e.cfg.MaxAttempts, MaxAge: e.cfg.MaxAge, BackoffBase: e.cfg.RetryBase,
-		FallbackAfter: e.cfg.FallbackAfter,
-		Rates:         map[string]float64{"sms": e.cfg.SMSRate, "whatsapp": e.cfg.WhatsAppRate},
+		FallbackAfter: e.cfg.FallbackAfter, Elsewhere: elsewhere,
+		Rates: map[string]float64{"sms": e.cfg.SMSRate, "whatsapp": e.cfg.WhatsAppRate},
 	}, log.With("component", "dispatch"), metrics, smsExtra...)
 
 	ln, err := net.Listen("tcp", e.cfg.Addr)
@@ -109,6 +113,9 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	}
 	wg.Go(func() { disp.Run(dispCtx) })
 	wg.Go(func() { watchDepth(dispCtx, db, metrics, log) })
+	// Whatever way serve returns, sends in flight record their answers
+	// before the database closes (deferred earlier, so run later).
+	defer func() { stopDispatch(); wg.Wait() }()
 
 	select {
 	case err := <-errc:
@@ -121,8 +128,6 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shut down: %w", err)
 	}
-	stopDispatch()
-	wg.Wait()
 	return nil
 }
 

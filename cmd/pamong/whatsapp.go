@@ -226,6 +226,10 @@ func databaseURL(ctx context.Context, e *env, log *slog.Logger) (string, error) 
 // paired, or when another pamong process holds the device (that process
 // sends the WhatsApp messages; the dispatcher here leaves them alone). The
 // caller closes the adapter after the dispatcher has stopped.
+// errWhatsAppElsewhere says another process carries WhatsApp: this one must
+// leave those messages to it rather than turn them into SMS.
+var errWhatsAppElsewhere = errors.New("WhatsApp is carried by another process")
+
 func setUpWhatsApp(ctx context.Context, dsn string, db whatsapp.Store, course *lessons.Course, log *slog.Logger) (*whatsapp.Adapter, error) {
 	cfg, err := loadWhatsAppConfig(os.Getenv)
 	if err != nil {
@@ -245,7 +249,7 @@ func setUpWhatsApp(ctx context.Context, dsn string, db whatsapp.Store, course *l
 	if errors.Is(err, whatsapp.ErrLocked) {
 		dev.Close()
 		log.Warn("WhatsApp is off in this process: another pamong process holds the device and sends the WhatsApp messages")
-		return nil, nil
+		return nil, errWhatsAppElsewhere
 	}
 	if err != nil {
 		dev.Close()

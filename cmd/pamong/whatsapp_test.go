@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -124,7 +125,7 @@ func TestSetUpWhatsApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, err = setUpWhatsApp(ctx, dsn, nil, &lessons.Course{}, log)
-	if a != nil || err != nil || !strings.Contains(logs.String(), "another pamong process holds the device") {
+	if a != nil || !errors.Is(err, errWhatsAppElsewhere) || !strings.Contains(logs.String(), "another pamong process holds the device") {
 		t.Fatalf("device held elsewhere: adapter %v, err %v, logs %s", a, err, logs.String())
 	}
 
