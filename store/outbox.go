@@ -117,8 +117,9 @@ func (d *DB) MarkRetry(ctx context.Context, id int64, sendErr string, next time.
 
 const (
 	markFailed = `
-UPDATE outbox SET status = 'failed', last_error = $2, lease_until = NULL, updated_at = now()
-WHERE id = $1 AND status = 'sending'
+UPDATE outbox SET status = CASE WHEN status = 'sending' THEN 'failed' ELSE status END,
+    last_error = $2, lease_until = NULL, updated_at = now()
+WHERE id = $1
 RETURNING learner_id`
 	optOutLearner = `UPDATE learners SET opted_out_at = coalesce(opted_out_at, now()), updated_at = now() WHERE id = $1`
 	cancelQueued  = `UPDATE outbox SET status = 'cancelled', last_error = $2, updated_at = now() WHERE learner_id = $1 AND status = 'queued'`

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/twilio/twilio-go/client"
@@ -74,7 +75,9 @@ func (s *Sender) Send(ctx context.Context, m dispatch.Message) (string, error) {
 		params.SetMessagingServiceSid(s.cfg.MessagingServiceSID)
 	}
 	if s.cfg.StatusCallback != "" {
-		params.SetStatusCallback(s.cfg.StatusCallback)
+		// The outbox id rides along, so that a callback overtaking the
+		// record of this send still finds its row.
+		params.SetStatusCallback(withOutboxID(s.cfg.StatusCallback, m.ID))
 	}
 
 	msg, err := s.api(rt).CreateMessage(params)
@@ -102,4 +105,16 @@ func (s *Sender) api(rt *callTransport) *openapi.ApiService {
 	}
 	c.SetAccountSid(s.cfg.AccountSID)
 	return openapi.NewApiService(&client.RequestHandler{Client: c})
+}
+
+// withOutboxID adds id=<outbox id> to a callback URL.
+func withOutboxID(callback string, id int64) string {
+	u, err := url.Parse(callback)
+	if err != nil {
+		return callback
+	}
+	q := u.Query()
+	q.Set("id", strconv.FormatInt(id, 10))
+	u.RawQuery = q.Encode()
+	return u.String()
 }

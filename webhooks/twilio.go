@@ -9,6 +9,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/pamong-desa/pamong/bot"
@@ -145,6 +146,11 @@ func (h *Twilio) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := store.Delivery{Provider: "twilio", ProviderID: sid, Status: status, OptedOut: p["ErrorCode"] == twilioOptOut}
+	// Pamong's outbox id, put in the callback URL when the message was
+	// sent, finds the row even before the send's answer was recorded.
+	if id, err := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64); err == nil {
+		d.OutboxID = id
+	}
 	if code := p["ErrorCode"]; code != "" {
 		d.Error = "twilio error " + code
 	}
