@@ -58,7 +58,10 @@ type adminKey struct{}
 // admin in the request's context.
 func (h *api) authenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		// The scheme is case-insensitive (RFC 9110); the token is not.
+		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		ok = ok && strings.EqualFold(scheme, "Bearer")
+		token = strings.TrimSpace(token)
 		if !ok || token == "" {
 			h.fail(w, r, fmt.Errorf("%w: send Authorization: Bearer <token>", ErrUnauthorized), nil)
 			return
