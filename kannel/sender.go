@@ -17,6 +17,7 @@ import (
 
 	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/gsm7"
+	"github.com/pamong-desa/pamong/phone"
 )
 
 var _ dispatch.Sender = (*Sender)(nil)
@@ -120,7 +121,7 @@ func (s *Sender) Send(ctx context.Context, m dispatch.Message) (string, error) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-	answer := maskNumbers(strings.TrimSpace(string(body)))
+	answer := phone.MaskDigits(strings.TrimSpace(string(body)))
 	if err := classify(doing, resp.StatusCode, answer); err != nil {
 		return "", err
 	}
@@ -172,30 +173,4 @@ func oneSegment(text string) (string, error) {
 		return "", fmt.Errorf("text needs %d septets; one GSM-7 SMS holds %d", n, gsm7.MaxSeptets)
 	}
 	return t, nil
-}
-
-// maskNumbers hides all but the last three digits of every run of six or
-// more digits, so an answer quoting the recipient can be logged and kept on
-// the outbox row.
-func maskNumbers(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
-			j++
-		}
-		if j == i {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		run := s[i:j]
-		if len(run) >= 6 {
-			b.WriteString(strings.Repeat("*", len(run)-3))
-			run = run[len(run)-3:]
-		}
-		b.WriteString(run)
-		i = j
-	}
-	return b.String()
 }

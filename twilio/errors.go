@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/twilio/twilio-go/client"
 
 	"github.com/pamong-desa/pamong/dispatch"
+	"github.com/pamong-desa/pamong/phone"
 )
 
 // APIError is a request Twilio refused, with phone numbers masked in its
@@ -50,7 +50,7 @@ func classify(doing string, err error, status int) error {
 	if !errors.As(err, &re) {
 		return fmt.Errorf("%s: %w", doing, err)
 	}
-	apiErr := &APIError{Status: re.Status, Code: re.Code, Message: maskNumbers(re.Message)}
+	apiErr := &APIError{Status: re.Status, Code: re.Code, Message: phone.MaskDigits(re.Message)}
 	if apiErr.Status == 0 {
 		apiErr.Status = status
 	}
@@ -74,32 +74,4 @@ func classify(doing string, err error, status int) error {
 	default:
 		return dispatch.Retryable(code, wrapped)
 	}
-}
-
-// maskNumbers hides all but the last three digits of every run of six or
-// more digits: Twilio's messages quote the recipient ("The 'To' number
-// +6281234567890 is not a valid phone number."), and error codes and ports
-// are shorter.
-func maskNumbers(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
-			j++
-		}
-		if j == i {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		run := s[i:j]
-		if len(run) >= 6 {
-			b.WriteString(strings.Repeat("*", len(run)-3))
-			run = run[len(run)-3:]
-		}
-		b.WriteString(run)
-		i = j
-	}
-	return b.String()
 }
