@@ -111,7 +111,7 @@ func (h *Kannel) inbound(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
 		return
 	}
-	logEvents(h.Log, res.Events)
+	LogEvents(h.Log, res.Events)
 	if res.Duplicate {
 		h.Log.Info("duplicate inbound SMS ignored", "kannel_id", id)
 	}

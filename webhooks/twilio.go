@@ -93,7 +93,7 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
 		return
 	}
-	logEvents(h.Log, res.Events)
+	LogEvents(h.Log, res.Events)
 	if res.Duplicate {
 		h.Log.Info("duplicate inbound SMS ignored", "msg_sid", sid)
 	}
@@ -171,8 +171,9 @@ func writeTwiML(w http.ResponseWriter) {
 	_, _ = w.Write([]byte(emptyTwiML))
 }
 
-// logEvents tells the operator what the engine noticed.
-func logEvents(log *slog.Logger, events []bot.Event) {
+// LogEvents tells the operator what the engine noticed while handling a
+// message (every channel, and pamong chat, report it the same way).
+func LogEvents(log *slog.Logger, events []bot.Event) {
 	for _, ev := range events {
 		if m, ok := ev.(bot.RegionsMissing); ok {
 			log.Warn("no regions imported: village code accepted unchecked; run 'pamong regions import FILE.csv'", "village", m.Code)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/pamong-desa/pamong/bot"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
+	"github.com/pamong-desa/pamong/webhooks"
 )
 
 func chatCmd(ctx context.Context, e *env, args []string) error {
@@ -74,7 +74,7 @@ func chatCmd(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		logEvents(log, h.Events)
+		webhooks.LogEvents(log, h.Events)
 		if err := printReplies(e, h.Replies, *asJSON); err != nil {
 			return err
 		}
@@ -100,13 +100,4 @@ func printReplies(e *env, replies []store.Reply, asJSON bool) error {
 		fmt.Fprintf(e.stdout, "%s\n\n", r.Text)
 	}
 	return nil
-}
-
-// logEvents tells the operator about what the engine noticed.
-func logEvents(log *slog.Logger, events []bot.Event) {
-	for _, ev := range events {
-		if m, ok := ev.(bot.RegionsMissing); ok {
-			log.Warn("no regions imported: village code accepted unchecked; run 'pamong regions import FILE.csv'", "village", m.Code)
-		}
-	}
 }
