@@ -53,7 +53,7 @@ func newFixture(t *testing.T) *fixture {
 		"52", "52.01", "52.01.01", "52.01.01.2001", "52.01.01.2002", "52.02", "52.02.01", "52.02.01.2010", "52.02.01.2011"} {
 		rows = append(rows, region.Region{Code: region.Code(c), Name: "Wilayah " + c})
 	}
-	if _, err := db.ImportRegions(ctx, rows); err != nil {
+	if _, err := db.ImportRegions(ctx, rows, "test"); err != nil {
 		t.Fatal(err)
 	}
 	svc := &admin.Service{Store: db, SMSPrice: 350, Now: func() time.Time { return time.Date(2025, 3, 10, 4, 0, 0, 0, time.UTC) }}

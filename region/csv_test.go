@@ -1,7 +1,9 @@
 package region
 
 import (
-	"os"
+	"bytes"
+	"compress/gzip"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -55,30 +57,26 @@ func TestReadCSV(t *testing.T) {
 	}
 }
 
-func TestReadReferenceFile(t *testing.T) {
-	f, err := os.Open("../../shared/data/wilayah.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, bad, err := ReadCSV(f)
-	if err != nil || len(bad) > 0 {
-		t.Fatalf("err %v, bad %v", err, bad)
-	}
-	if len(rows) != 91599 {
-		t.Fatalf("%d rows; want 91599", len(rows))
-	}
-}
-
 func BenchmarkReadCSV(b *testing.B) {
-	data, err := os.ReadFile("../../shared/data/wilayah.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := embeddedPlain(b)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, _, err := ReadCSV(strings.NewReader(string(data))); err != nil {
+		if _, _, err := ReadCSV(bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// embeddedPlain is the embedded reference file, decompressed.
+func embeddedPlain(tb testing.TB) []byte {
+	tb.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(embeddedCSV))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
 }

@@ -27,7 +27,7 @@ func seedRegions(t testing.TB, db *store.DB) {
 	_, err := db.ImportRegions(context.Background(), []region.Region{
 		{Code: "32", Name: "Jawa Barat"}, {Code: "32.04", Name: "Kabupaten Bandung"},
 		{Code: "32.04.05", Name: "Cileunyi"}, {Code: "32.04.05.2001", Name: "Cileunyi Kulon"},
-	})
+	}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

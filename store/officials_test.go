@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -60,7 +59,7 @@ func seedZones(t testing.TB, db *store.DB) {
 			uniq = append(uniq, r)
 		}
 	}
-	if _, err := db.ImportRegions(context.Background(), uniq); err != nil {
+	if _, err := db.ImportRegions(context.Background(), uniq, "test"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -309,16 +308,11 @@ func BenchmarkImportOfficials(b *testing.B) {
 // per village, a quarter of them on SMS.
 func realOfficials(b *testing.B, db *store.DB, n int) []store.Official {
 	b.Helper()
-	f, err := os.Open("../../shared/data/wilayah.csv")
+	regions, err := region.Embedded()
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
-	regions, _, err := region.ReadCSV(f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.ImportRegions(context.Background(), regions); err != nil {
+	if _, err := db.ImportRegions(context.Background(), regions, "test"); err != nil {
 		b.Fatal(err)
 	}
 	roles := []string{"Kepala Desa", "Sekretaris Desa", "Kaur Keuangan", "Anggota BPD"}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/pamong-desa/pamong/admin"
 	"github.com/pamong-desa/pamong/internal/faketwilio"
+	"github.com/pamong-desa/pamong/region"
 )
 
 // zoneNow picks, among Jawa Barat (WIB), NTB (WITA) and Papua (WIT), a
@@ -67,16 +67,14 @@ func untilMorning(now time.Time, province string) time.Duration {
 // province with at least three villages each, and three villages of each.
 func twoRegencies(t *testing.T, province string) (a, b string, va, vb []string) {
 	t.Helper()
-	f, err := os.Open(wilayah)
+	regions, err := region.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
 	villages := map[string][]string{}
 	var order []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		code, _, _ := strings.Cut(sc.Text(), ",")
+	for _, r := range regions {
+		code := string(r.Code)
 		if len(code) == 13 && strings.HasPrefix(code, province+".") {
 			reg := code[:5]
 			if villages[reg] == nil {
@@ -131,7 +129,6 @@ var tokenLine = regexp.MustCompile(`(?m)^pmg_[A-Za-z0-9_-]{43}$`)
 // other regency.
 func TestAdminAnnouncementEndToEnd(t *testing.T) {
 	p := privateCluster(t)
-	p.ok("", "regions", "import", wilayah)
 	province, night := zoneNow(time.Now())
 	regA, regB, va, vb := twoRegencies(t, province)
 	t.Logf("officials in %s and %s (province %s); night: %v", regA, regB, province, night)

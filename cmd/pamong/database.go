@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/pamong-desa/pamong/localpg"
+	"github.com/pamong-desa/pamong/region"
 	"github.com/pamong-desa/pamong/store"
 )
 
@@ -21,7 +23,8 @@ func openStore(ctx context.Context, e *env, log *slog.Logger) (*store.DB, error)
 		if dsn, err = c.Start(ctx); err != nil {
 			return nil, err
 		}
-		log.Debug("using the private PostgreSQL cluster", "dir", c.Dir)
+		e.cluster = c
+		log.Debug("using the private PostgreSQL cluster", "dir", c.Dir, "home", c.Home())
 	}
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
@@ -32,8 +35,18 @@ func openStore(ctx context.Context, e *env, log *slog.Logger) (*store.DB, error)
 		db.Close()
 		return nil, err
 	}
-	for _, m := range applied {
-		log.Info("applied migration", "file", m)
+	if len(applied) > 0 {
+		log.Info("database schema updated", "migrations", len(applied), "last", applied[len(applied)-1])
+	}
+	start := time.Now()
+	n, err := db.SeedRegions(ctx, region.EmbeddedSource, region.Embedded)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("the regions table was empty: imported the region codes embedded in this binary",
+			"regions", n, "source", region.EmbeddedSource, "seconds", time.Since(start).Round(10*time.Millisecond).Seconds())
 	}
 	return db, nil
 }
@@ -67,17 +80,24 @@ func dbCmd(ctx context.Context, e *env, args []string) error {
 	}
 	switch fs.Arg(0) {
 	case "status":
+		if c.Home() == "" {
+			fmt.Fprintf(e.stdout, "private cluster for %s: not created yet (the next command creates it)\n", c.Dir)
+			return nil
+		}
 		state := "stopped"
 		if c.Running(ctx) {
 			state = "running"
 		}
-		fmt.Fprintf(e.stdout, "private cluster in %s: %s\n", c.Dir, state)
+		fmt.Fprintf(e.stdout, "private cluster in %s: %s\n", c.Home(), state)
+		if c.Home() != c.Dir {
+			fmt.Fprintf(e.stdout, "(kept there for %s, which the postgres user cannot reach)\n", c.Dir)
+		}
 		return nil
 	case "stop":
 		if err := c.Stop(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "private cluster in %s: stopped\n", c.Dir)
+		fmt.Fprintf(e.stdout, "private cluster in %s: stopped\n", c.Home())
 		return nil
 	}
 	fs.Usage()

@@ -22,7 +22,6 @@ import (
 func TestSMSConversationThroughKannel(t *testing.T) {
 	start := time.Now()
 	p := privateCluster(t)
-	p.ok("", "regions", "import", wilayah)
 	k := newKannelGateway(t)
 	s := startServe(t, p, append(k.env(), "PAMONG_SMS_RATE=1000", "PAMONG_RETRY_BASE=100ms")...)
 	g := &gate{target: s.base}

@@ -143,7 +143,6 @@ func (s *server) settle() {
 // changes nothing; 500 and 429 are retried until delivered; 21211 is not.
 func TestSMSConversationThroughTwilio(t *testing.T) {
 	p := privateCluster(t)
-	p.ok("", "regions", "import", wilayah)
 	fake := faketwilio.New(t, testSID, testToken)
 	s := startServe(t, p, "TWILIO_ACCOUNT_SID="+testSID, "TWILIO_AUTH_TOKEN="+testToken, "TWILIO_FROM=+15005550006",
 		"TWILIO_API_URL="+fake.URL, "SMS_PROVIDER=twilio", "PAMONG_SMS_RATE=1000", "PAMONG_RETRY_BASE=20ms")
