@@ -25,17 +25,25 @@ import (
 	"github.com/lib/pq"
 )
 
-// Cluster is a private PostgreSQL cluster under Dir.
+// Cluster is a private PostgreSQL cluster that belongs to Dir.
 type Cluster struct {
-	// Dir holds the lock file, the unix socket, the server log and data/.
+	// Dir is PAMONG_DATA_DIR: it holds the lock file and either the cluster
+	// itself or, when the postgres user cannot reach it, a pointer to where
+	// the cluster lives (see home.go).
 	Dir string
 	// Fast trades durability for speed (fsync off): for throwaway test
 	// clusters only.
 	Fast bool
+	// Spare is where clusters live whose Dir the postgres user cannot
+	// reach; /var/lib/pamong unless a test says otherwise.
+	Spare string
 
 	bin string
 	// owner is the account the server runs as; nil means the current one.
 	owner *syscall.Credential
+	// home holds the socket, the server log and data/: Dir itself, or a
+	// directory under Spare. Empty until the cluster is found or created.
+	home string
 }
 
 // DatabaseName is the database Pamong uses inside a private cluster.
@@ -52,21 +60,25 @@ func New(dir string) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resolve PAMONG_DATA_DIR %q: %w", dir, err)
 	}
-	if n := len(filepath.Join(abs, ".s.PGSQL.5432")); n > socketPathMax {
-		return nil, fmt.Errorf("PAMONG_DATA_DIR %s is too deep for a unix socket (%d of %d bytes): choose a shorter path", abs, n, socketPathMax)
-	}
 	bin, err := findBinaries(os.Getenv("PATH"), "/usr/lib/postgresql/*/bin")
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{Dir: abs, bin: bin}
-	if os.Geteuid() == 0 {
-		// initdb and postgres refuse to run as root.
-		cred, err := systemUser("postgres")
-		if err != nil {
+	c := &Cluster{Dir: abs, Spare: DefaultSpare, bin: bin}
+	if os.Geteuid() != 0 {
+		// The cluster always lives in Dir: it is this user's own.
+		if err := checkSocketPath(abs); err != nil {
 			return nil, err
 		}
-		c.owner = cred
+		c.home = abs
+		return c, nil
+	}
+	// initdb and postgres refuse to run as root.
+	if c.owner, err = systemUser("postgres"); err != nil {
+		return nil, err
+	}
+	if err := c.find(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -118,14 +130,28 @@ func systemUser(name string) (*syscall.Credential, error) {
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
-func (c *Cluster) dataDir() string { return filepath.Join(c.Dir, "data") }
+// checkSocketPath refuses a cluster directory whose socket path Linux
+// cannot bind.
+func checkSocketPath(dir string) error {
+	if n := len(filepath.Join(dir, ".s.PGSQL.5432")); n > socketPathMax {
+		return fmt.Errorf("PAMONG_DATA_DIR %s is too deep for a unix socket (%d of %d bytes): choose a shorter path", dir, n, socketPathMax)
+	}
+	return nil
+}
+
+func (c *Cluster) dataDir() string { return filepath.Join(c.home, "data") }
 
 // LogFile is where the server writes its log.
-func (c *Cluster) LogFile() string { return filepath.Join(c.Dir, "postgres.log") }
+func (c *Cluster) LogFile() string { return filepath.Join(c.home, "postgres.log") }
+
+// Home is the directory that holds the cluster (data/, socket, log): Dir
+// itself, or a directory under Spare when the postgres user cannot reach
+// Dir. Empty when the cluster has not been created yet.
+func (c *Cluster) Home() string { return c.home }
 
 // URL is the connection string for database name in this cluster.
 func (c *Cluster) URL(name string) string {
-	q := url.Values{"host": {c.Dir}, "sslmode": {"disable"}}
+	q := url.Values{"host": {c.home}, "sslmode": {"disable"}}
 	return (&url.URL{Scheme: "postgres", User: url.User(c.superuser()), Path: "/" + name, RawQuery: q.Encode()}).String()
 }
 
@@ -153,7 +179,7 @@ func (c *Cluster) Start(ctx context.Context) (string, error) {
 		return "", err
 	}
 	defer unlock()
-	if err := c.chown(c.Dir); err != nil {
+	if err := c.settleHome(ctx); err != nil {
 		return "", err
 	}
 	if err := c.initOnce(ctx); err != nil {
@@ -211,7 +237,7 @@ unix_socket_permissions = 0700
 max_connections = 200
 shared_buffers = 128MB
 logging_collector = off
-`, c.Dir)
+`, c.home)
 	if c.Fast {
 		conf += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
 	}
@@ -227,6 +253,9 @@ logging_collector = off
 }
 
 func (c *Cluster) running(ctx context.Context) bool {
+	if c.home == "" {
+		return false
+	}
 	return c.command(ctx, "pg_ctl", "status", "-D", c.dataDir()).Run() == nil
 }
 

@@ -32,7 +32,7 @@ func TestFindBinaries(t *testing.T) {
 }
 
 func TestSocketPathTooLong(t *testing.T) {
-	_, err := New("/tmp/" + strings.Repeat("x", 120))
+	err := checkSocketPath("/tmp/" + strings.Repeat("x", 120))
 	if err == nil || !strings.Contains(err.Error(), "too deep for a unix socket") {
 		t.Fatalf("long path: %v", err)
 	}
