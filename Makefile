@@ -4,16 +4,15 @@ GO ?= go
 export PAMONG_TEST_DATA_DIR ?= /tmp/pamong-test-$(shell id -u)
 
 .PHONY: run test lint build
+
+# A static binary, the same one the Dockerfile builds (its build stage runs
+# this target). The region codes are embedded: nothing else is needed.
 build:
-	$(GO) build -o pamong ./cmd/pamong
+	CGO_ENABLED=0 $(GO) build -trimpath -o pamong ./cmd/pamong
 
-# Region codes for registration; the project keeps the reference file
-# beside it (../shared), a deployment imports the official one the same way.
-WILAYAH ?= ../shared/data/wilayah.csv
-
-# Runs the server on :8080 with the private database in ./.pamong.
+# Runs the server on :8080 with a private database (PAMONG_DATA_DIR,
+# default ./.pamong); it prints where to reach it and how to chat with it.
 run: build
-	if [ -f $(WILAYAH) ]; then ./pamong regions import $(WILAYAH); fi
 	./pamong serve
 
 # Every test, against a real PostgreSQL; the private test cluster is stopped

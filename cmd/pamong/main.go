@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/pamong-desa/pamong/localpg"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -38,6 +40,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	cfg            Config
+	// cluster is the private PostgreSQL that openStore started; nil with
+	// DATABASE_URL.
+	cluster *localpg.Cluster
 }
 
 type command struct {
@@ -51,7 +56,7 @@ func commands() []command {
 		{"migrate", "apply database migrations", migrateCmd},
 		{"chat", "talk to Pamong in the terminal as a learner", chatCmd},
 		{"lessons", "check course files (lessons check [PATH])", lessonsCmd},
-		{"regions", "import region codes (regions import FILE.csv)", regionsCmd},
+		{"regions", "region codes (regions status | regions import FILE.csv)", regionsCmd},
 		{"db", "the private PostgreSQL cluster (db status | db stop)", dbCmd},
 		{"admin", "admins and their API tokens (admin create | list | revoke)", adminCmd},
 		{"officials", "import village officials (officials import FILE.csv)", officialsCmd},

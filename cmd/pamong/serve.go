@@ -102,6 +102,7 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String())
+	printWelcome(e, ln.Addr())
 
 	// The dispatcher outlives the HTTP server on the way out: replies to the
 	// last inbound messages are still sent.
