@@ -228,8 +228,8 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	ln.Close()
 	cmd := exec.Command(os.Args[0], "serve")
 	cmd.Env = append(os.Environ(), append([]string{"PAMONG_TEST_AS_BINARY=1", "PAMONG_ADDR=" + addr}, p.env...)...)
-	var logs strings.Builder
-	cmd.Stderr = &logs
+	var logs, welcome strings.Builder
+	cmd.Stderr, cmd.Stdout = &logs, &welcome
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -266,6 +266,12 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("serve did not stop cleanly on SIGTERM: %v\n%s", err, logs.String())
+	}
+	// What a person who typed make run reads first.
+	for _, want := range []string{"Pamong is running at http://" + addr, "./pamong chat", "Data: a private PostgreSQL in "} {
+		if !strings.Contains(welcome.String(), want) {
+			t.Errorf("serve's welcome lacks %q:\n%s", want, welcome.String())
+		}
 	}
 }
 
