@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/pamong-desa/pamong/lessons"
@@ -96,9 +97,14 @@ func clone(st State) State {
 		p := *st.Progress
 		p.Answers = slices.Clone(p.Answers)
 		p.LessonsDone = slices.Clone(p.LessonsDone)
-		p.Scores = make(map[string]Score, len(st.Progress.Scores))
-		for k, v := range st.Progress.Scores {
-			p.Scores[k] = v
+		p.Review = slices.Clone(p.Review)
+		p.Scores = maps.Clone(st.Progress.Scores)
+		if p.Scores == nil {
+			p.Scores = map[string]Score{}
+		}
+		p.Best = maps.Clone(st.Progress.Best)
+		if p.Best == nil {
+			p.Best = map[string]Score{}
 		}
 		st.Progress = &p
 	}

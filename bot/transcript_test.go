@@ -182,6 +182,8 @@ func eventLine(e Event) string {
 		return "= opted in"
 	case CourseCompleted:
 		return fmt.Sprintf("= course %s completed, post-test %d", e.CourseID, e.Score)
+	case LearnerQuestion:
+		return fmt.Sprintf("= question for the admins, at %s %s (%s): %q", e.QuizID, e.QuestionID, e.Context, e.Text)
 	case RegionsMissing:
 		return "= warning: no regions imported, accepted " + e.Code
 	}
