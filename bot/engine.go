@@ -66,9 +66,10 @@ func Step(st State, in Input, course *lessons.Course) Output {
 	case moved:
 		t.text(msgCourseUpdated)
 		t.resume()
-	case gap && t.st.Learner.Registered && !t.expects(in.Text):
+	case gap && t.st.Learner.Registered && !t.expects(in.Text) && !IsFreeText(in.Text):
 		// Back after a while with something that is not an answer ("halo"):
-		// show again what they were doing rather than a hint.
+		// show again what they were doing rather than a hint. A sentence
+		// is still passed on to the admins by the step.
 		t.resume()
 	default:
 		handler, ok := stepHandlers[t.st.Conversation.Stage]

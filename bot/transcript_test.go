@@ -183,6 +183,9 @@ func eventLine(e Event) string {
 	case CourseCompleted:
 		return fmt.Sprintf("= course %s completed, post-test %d", e.CourseID, e.Score)
 	case LearnerQuestion:
+		if e.QuestionID == "" {
+			return fmt.Sprintf("= question for the admins (%s): %q", e.Context, e.Text)
+		}
 		return fmt.Sprintf("= question for the admins, at %s %s (%s): %q", e.QuizID, e.QuestionID, e.Context, e.Text)
 	case RegionsMissing:
 		return "= warning: no regions imported, accepted " + e.Code
