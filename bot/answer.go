@@ -243,11 +243,11 @@ func isASCIIDigits(s string) bool {
 // person rather than a mistyped answer.
 const freeTextWords = 4
 
-// IsFreeText tells whether a message that is not an answer was written to
+// isFreeText tells whether a message that is not an answer was written to
 // a person: a sentence of several words ("Maaf pak saya kurang paham
 // pertanyaannya"), or a short question ("maksudnya apa?"). Such a message
 // is passed on to the admins instead of being met with "not recognised".
-func IsFreeText(text string) bool {
+func isFreeText(text string) bool {
 	words := 0
 	for _, w := range answerWords(text) {
 		if len([]rune(w)) >= 2 && !isASCIIDigits(w) {

@@ -75,7 +75,7 @@ func TestParseAnswerByOptionText(t *testing.T) {
 	}
 }
 
-func TestIsFreeText(t *testing.T) {
+func TestFreeText(t *testing.T) {
 	tests := map[string]bool{
 		"Maaf pak saya kurang paham pertanyaannya…":                         true,
 		"Saya kira jawabannya yang kedua karena itu yang paling masuk akal": true,
@@ -88,8 +88,8 @@ func TestIsFreeText(t *testing.T) {
 		"Transparan":        false,
 	}
 	for in, want := range tests {
-		if got := IsFreeText(in); got != want {
-			t.Errorf("IsFreeText(%q) = %v; want %v", in, got, want)
+		if got := isFreeText(in); got != want {
+			t.Errorf("isFreeText(%q) = %v; want %v", in, got, want)
 		}
 	}
 }

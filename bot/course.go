@@ -129,7 +129,7 @@ func stepQuestion(t *turn) {
 	q, _, _ := lessons.Find(t.quiz(p.QuizID), p.QuestionID)
 	choice, ok := ParseAnswer(t.in.Text, q.Options, q.SMSOptions)
 	switch {
-	case !ok && IsFreeText(t.in.Text):
+	case !ok && isFreeText(t.in.Text):
 		t.passOn()
 		return
 	case !ok:
@@ -241,7 +241,7 @@ func stepLessonEnd(t *turn) {
 		l, _, _ := t.course.Lesson(t.st.Progress.LessonID)
 		t.sendCards(l)
 		t.lessonEnd(false)
-	case IsFreeText(t.in.Text):
+	case isFreeText(t.in.Text):
 		t.passOn()
 	default:
 		t.text(msgLessonEndHint)
@@ -314,13 +314,14 @@ func (t *turn) retryMenu() {
 		return
 	}
 	numbers := make([]string, len(review))
-	options := []string{"Ulangi post-test"}
+	options, smsOptions := []string{"Ulangi post-test"}, []string{"Ulangi post-test"}
 	for i, l := range review {
 		numbers[i] = strconv.Itoa(l.number)
 		options = append(options, "Baca lagi Pelajaran "+numbers[i])
+		smsOptions = append(smsOptions, "Baca Pel. "+numbers[i])
 	}
 	t.say(Message{Kind: KindQuestion, Text: "Pelajari lagi: Pelajaran " + strings.Join(numbers, ", ") + ".",
-		Options: options, Footer: fmt.Sprintf("Balas 1-%d", len(options))})
+		Options: options, SMSOptions: smsOptions, Footer: fmt.Sprintf("Balas 1-%d", len(options))})
 }
 
 func stepCourseEnd(t *turn) {
@@ -333,7 +334,7 @@ func stepCourseEnd(t *turn) {
 	case ok && n >= 2 && n <= 1+len(review):
 		t.sendCards(review[n-2].lesson)
 		t.retryMenu()
-	case !ok && IsFreeText(t.in.Text):
+	case !ok && isFreeText(t.in.Text):
 		t.passOn()
 	default:
 		t.courseSummary()

@@ -66,7 +66,7 @@ func Step(st State, in Input, course *lessons.Course) Output {
 	case moved:
 		t.text(msgCourseUpdated)
 		t.resume()
-	case gap && t.st.Learner.Registered && !t.expects(in.Text) && !IsFreeText(in.Text):
+	case gap && t.st.Learner.Registered && !t.expects(in.Text) && !isFreeText(in.Text):
 		// Back after a while with something that is not an answer ("halo"):
 		// show again what they were doing rather than a hint. A sentence
 		// is still passed on to the admins by the step.
