@@ -45,15 +45,16 @@ type LearnerQuestion struct {
 	Context     string    `db:"context"`
 	Text        string    `db:"text"`
 	AskedAt     time.Time `db:"asked_at"`
-	Total       int       `db:"total"`
 }
 
 // The scope is a prefix match on the learner's village, the same rule as
-// every other admin list (pamong_within).
+// every other admin list (pamong_within). The page and the total are two
+// statements: a count(*) OVER () would join every question in scope to
+// return one page (3.3 s for 100,000 questions nationally, against 26 ms
+// for the page and 0.5 s for the count, on a loaded 2-core machine).
 const selectLearnerQuestions = `
 SELECT q.id, q.learner_id, l.name, l.phone, l.role, coalesce(l.village_code, '') AS village_code,
-       q.course_id, q.quiz_id, q.question_id, q.context, q.text, q.asked_at,
-       count(*) OVER () AS total
+       q.course_id, q.quiz_id, q.question_id, q.context, q.text, q.asked_at
 FROM learner_questions q
 JOIN learners l ON l.id = q.learner_id
 WHERE pamong_within(l.village_code, $1)
@@ -71,16 +72,12 @@ func (d *DB) LearnerQuestions(ctx context.Context, scope region.Code, limit, off
 	if err := d.db.SelectContext(ctx, &qs, selectLearnerQuestions, string(scope), limit, offset); err != nil {
 		return nil, 0, fmt.Errorf("list learners' questions in %q: %w", scope, err)
 	}
-	if len(qs) > 0 {
-		return qs, qs[0].Total, nil
-	}
-	if offset == 0 {
-		return qs, 0, nil
-	}
-	// Past the end: count without a page.
-	var total int
-	if err := d.db.GetContext(ctx, &total, countLearnerQuestions, string(scope)); err != nil {
-		return nil, 0, fmt.Errorf("count learners' questions in %q: %w", scope, err)
+	total := offset + len(qs)
+	if len(qs) == limit || (len(qs) == 0 && offset > 0) {
+		// A full page, or past the end: the total needs counting.
+		if err := d.db.GetContext(ctx, &total, countLearnerQuestions, string(scope)); err != nil {
+			return nil, 0, fmt.Errorf("count learners' questions in %q: %w", scope, err)
+		}
 	}
 	return qs, total, nil
 }

@@ -58,8 +58,10 @@ func TestLearnerQuestionsAreKeptInScope(t *testing.T) {
 			t.Errorf("scope %q: %+v", tt.scope, q)
 		}
 	}
-	if qs, total, err := db.LearnerQuestions(ctx, "", 10, 5); err != nil || len(qs) != 0 || total != 1 {
-		t.Errorf("past the end: %d questions, total %d, %v; want 0, 1", len(qs), total, err)
+	for _, page := range []struct{ limit, offset, want int }{{1, 0, 1}, {10, 5, 0}, {10, 1, 0}} {
+		if qs, total, err := db.LearnerQuestions(ctx, "", page.limit, page.offset); err != nil || len(qs) != page.want || total != 1 {
+			t.Errorf("limit %d offset %d: %d questions, total %d, %v; want %d, total 1", page.limit, page.offset, len(qs), total, err, page.want)
+		}
 	}
 }
 
