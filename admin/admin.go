@@ -42,6 +42,8 @@ type Store interface {
 	Announcements(ctx context.Context, scope region.Code, limit int) ([]store.Announcement, error)
 	AnnouncementStats(ctx context.Context, scope region.Code, id int64) (store.Announcement, store.AnnouncementStats, error)
 	CancelAnnouncement(ctx context.Context, scope region.Code, id int64) (int, error)
+
+	LearnerQuestions(ctx context.Context, scope region.Code, limit, offset int) ([]store.LearnerQuestion, int, error)
 }
 
 var _ Store = (*store.DB)(nil)

@@ -33,6 +33,7 @@ const (
 //	GET  /api/v1/announcements                the latest, as Summary
 //	GET  /api/v1/announcements/{id}           Status, live
 //	POST /api/v1/announcements/{id}/cancel    {"cancelled": n, "status": Status}
+//	GET  /api/v1/questions                    ?region=&limit=&offset= → QuestionList
 func (s *Service) Handler(log *slog.Logger) http.Handler {
 	h := &api{s: s, log: log}
 	mux := http.NewServeMux()
@@ -44,6 +45,7 @@ func (s *Service) Handler(log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /api/v1/announcements", h.announcements)
 	mux.HandleFunc("GET /api/v1/announcements/{id}", h.status)
 	mux.HandleFunc("POST /api/v1/announcements/{id}/cancel", h.cancel)
+	mux.HandleFunc("GET /api/v1/questions", h.questions)
 	return h.authenticated(mux)
 }
 
@@ -289,4 +291,23 @@ func (h *api) cancel(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.Info("announcement cancelled", "admin", who.ID, "announcement", id, "cancelled", n)
 	writeJSON(w, http.StatusOK, map[string]any{"cancelled": n, "status": st})
+}
+
+func (h *api) questions(w http.ResponseWriter, r *http.Request) {
+	limit, err := intParam(r, "limit")
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	offset, err := intParam(r, "offset")
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	list, err := h.s.Questions(r.Context(), caller(r), r.URL.Query().Get("region"), limit, offset)
+	if err != nil {
+		h.fail(w, r, err, nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, list)
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/pamong-desa/pamong/lessons"
@@ -9,7 +10,7 @@ import (
 
 func (t *turn) startCourse() {
 	c := t.course
-	t.st.Progress = &Progress{CourseID: c.ID, BestPosttest: -1, Scores: map[string]Score{}}
+	t.st.Progress = &Progress{CourseID: c.ID, BestPosttest: -1, Scores: map[string]Score{}, Best: map[string]Score{}}
 	t.say(Message{Kind: KindText, Title: "Kursus: " + c.Title, SMSTitle: "Kursus",
 		Text: fmt.Sprintf("%d pelajaran, masing-masing dengan kuis singkat.", len(c.Lessons()))})
 	if len(c.Pretest) > 0 {
@@ -42,15 +43,7 @@ func (t *turn) nextLesson() {
 
 func (t *turn) startLesson(l lessons.Lesson) {
 	t.st.Progress.LessonID = l.ID
-	_, i, _ := t.course.Lesson(l.ID)
-	for j, card := range l.Cards {
-		m := Message{Kind: KindCard, Text: card.Text, SMS: card.SMS}
-		if j == 0 {
-			m.Title = fmt.Sprintf("Pelajaran %d dari %d: %s", i+1, len(t.course.Lessons()), l.Title)
-			m.SMSTitle = fmt.Sprintf("Pelajaran %d/%d: %s", i+1, len(t.course.Lessons()), l.Title)
-		}
-		t.say(m)
-	}
+	t.sendCards(l)
 	if len(l.Quiz) == 0 {
 		p := t.st.Progress
 		p.QuizID, p.Attempt, p.Answers = l.ID, 1, nil
@@ -120,11 +113,12 @@ func (t *turn) expects(text string) bool {
 	switch t.st.Conversation.Stage {
 	case StageQuestion:
 		q, _, _ := lessons.Find(t.quiz(p.QuizID), p.QuestionID)
-		n = len(q.Options)
+		_, ok := ParseAnswer(text, q.Options, q.SMSOptions)
+		return ok
 	case StageLessonEnd:
-		n = 2
+		n = len(lessonEndOptions)
 	case StageCourseEnd:
-		n = 1
+		n = 1 + len(t.review())
 	}
 	choice, ok := ParseChoice(text, n)
 	return ok && InRange(choice, n)
@@ -133,8 +127,11 @@ func (t *turn) expects(text string) bool {
 func stepQuestion(t *turn) {
 	p := t.st.Progress
 	q, _, _ := lessons.Find(t.quiz(p.QuizID), p.QuestionID)
-	choice, ok := ParseChoice(t.in.Text, len(q.Options))
+	choice, ok := ParseAnswer(t.in.Text, q.Options, q.SMSOptions)
 	switch {
+	case !ok && isFreeText(t.in.Text):
+		t.passOn()
+		return
 	case !ok:
 		t.text(fmt.Sprintf(msgChoiceHint, len(q.Options)))
 		t.askQuestion()
@@ -166,26 +163,35 @@ func (t *turn) feedback(q lessons.Question, correct bool) {
 		smsRight = q.SMSOptions[q.Answer-1]
 	}
 	t.say(Message{Kind: KindText, Title: "Belum tepat.",
-		Text: fmt.Sprintf("Jawaban yang benar: %d. %s. %s", q.Answer, right, q.Explanation),
-		SMS:  fmt.Sprintf("Jawaban yang benar: %d. %s. %s", q.Answer, smsRight, q.Explanation)})
+		Text: fmt.Sprintf(msgRightAnswer, q.Answer, right, q.Explanation),
+		SMS:  fmt.Sprintf(msgRightAnswer, q.Answer, smsRight, q.Explanation)})
 }
 
 func (t *turn) finishQuiz() {
 	p := t.st.Progress
 	s := Score{Total: len(p.Answers), Attempt: p.Attempt}
+	var wrong []string
 	for _, a := range p.Answers {
 		if a.Correct {
 			s.Correct++
+		} else {
+			wrong = append(wrong, a.QuestionID)
 		}
 	}
-	p.Scores[p.QuizID] = s
 	quiz := p.QuizID
+	prev, had := p.best(quiz)
+	p.Scores[quiz] = s
+	p.Best[quiz] = s
+	if had && prev.better(s) {
+		p.Best[quiz] = prev
+	}
 	p.Answers, p.QuestionID = nil, ""
 	switch quiz {
 	case Pretest:
 		t.text(fmt.Sprintf("Pretest selesai: %s. Sekarang kita mulai belajar.", scoreText(s)))
 		t.nextLesson()
 	case Posttest:
+		p.Review = reviewLessons(t.course, wrong)
 		t.finishCourse(s.Percent())
 	default:
 		if !p.lessonDone(quiz) {
@@ -195,6 +201,9 @@ func (t *turn) finishQuiz() {
 	}
 }
 
+// lessonEndOptions are the choices at the end of a lesson, in order.
+var lessonEndOptions = []string{"Lanjut", "Ulangi kuis", "Baca lagi materi"}
+
 // lessonEnd tells the lesson's score and what comes next, then waits.
 func (t *turn) lessonEnd(withScore bool) {
 	p := t.st.Progress
@@ -202,7 +211,12 @@ func (t *turn) lessonEnd(withScore bool) {
 	l, i, _ := t.course.Lesson(p.LessonID)
 	text := fmt.Sprintf("Pelajaran %d selesai.", i+1)
 	if s, ok := p.Scores[l.ID]; ok && withScore && s.Total > 0 {
-		text = fmt.Sprintf("Pelajaran %d selesai. Nilai kuis: %s.", i+1, scoreText(s))
+		score := scoreText(s)
+		if b, _ := p.best(l.ID); b.better(s) {
+			// A retake that went worse: the earlier, better result stands.
+			score = fmt.Sprintf("%d dari %d benar (nilai %d; terbaik %d)", s.Correct, s.Total, s.Percent(), b.Percent())
+		}
+		text = fmt.Sprintf("Pelajaran %d selesai. Nilai kuis: %s.", i+1, score)
 	}
 	next := "post-test"
 	for _, nl := range t.course.Lessons() {
@@ -213,17 +227,22 @@ func (t *turn) lessonEnd(withScore bool) {
 		}
 	}
 	t.say(Message{Kind: KindQuestion, Text: text + " Berikutnya: " + next + ".",
-		Options: []string{"Lanjut", "Ulangi kuis"}, Footer: "Balas 1 atau 2"})
+		Options: lessonEndOptions, Footer: msgLessonEndFooter})
 }
 
 func stepLessonEnd(t *turn) {
-	kw := ParseKeyword(t.in.Text)
-	n, ok := ParseChoice(t.in.Text, 2)
+	n, ok := ParseAnswer(t.in.Text, lessonEndOptions, nil)
 	switch {
 	case ok && n == 1:
 		t.nextLesson()
-	case (ok && n == 2) || kw == keyRetryAlt || strings.EqualFold(strings.Join(strings.Fields(strings.Trim(t.in.Text, " .!")), " "), "ulangi kuis"):
+	case (ok && n == 2) || ParseKeyword(t.in.Text) == keyRetryAlt:
 		t.startQuiz(t.st.Progress.LessonID)
+	case ok && n == 3:
+		l, _, _ := t.course.Lesson(t.st.Progress.LessonID)
+		t.sendCards(l)
+		t.lessonEnd(false)
+	case isFreeText(t.in.Text):
+		t.passOn()
 	default:
 		t.text(msgLessonEndHint)
 		t.lessonEnd(false)
@@ -231,11 +250,19 @@ func stepLessonEnd(t *turn) {
 }
 
 // finishCourse reports the post-test (percent < 0: the course has none).
+// A learner who has passed stays passed: a retake is reported as one, with
+// the best score beside it, never as "not passed".
 func (t *turn) finishCourse(percent int) {
 	p := t.st.Progress
 	t.goTo(StageCourseEnd)
 	if percent > p.BestPosttest {
 		p.BestPosttest = percent
+	}
+	if p.Passed && percent >= 0 {
+		t.say(Message{Kind: KindText, Title: "Post-test ulang selesai.",
+			Text: fmt.Sprintf("Nilai ulangan ini: %s. Anda tetap LULUS dengan nilai terbaik %d.", scoreText(p.Scores[Posttest]), p.BestPosttest)})
+		t.afterCourse()
+		return
 	}
 	pass := percent < 0 || percent >= t.course.PassMark
 	var text string
@@ -251,11 +278,11 @@ func (t *turn) finishCourse(percent int) {
 			p.Completed, p.Passed = true, true
 			t.emit(CourseCompleted{CourseID: p.CourseID, Score: p.BestPosttest})
 		}
-		t.text(msgRetryOrScore)
+		t.afterCourse()
 		return
 	}
 	t.say(Message{Kind: KindText, Title: "Belum lulus.", Text: text})
-	t.text(msgRetryPosttest)
+	t.retryMenu()
 }
 
 func gainText(d int) string {
@@ -268,22 +295,63 @@ func gainText(d int) string {
 	return "tetap"
 }
 
-func stepCourseEnd(t *turn) {
-	if n, ok := ParseChoice(t.in.Text, 1); ok && n == 1 && len(t.course.Posttest) > 0 {
-		t.text(fmt.Sprintf(msgPosttestIntro, len(t.course.Posttest), t.course.PassMark))
-		t.startQuiz(Posttest)
+// afterCourse says what a learner who has passed can still do: LANJUT
+// leads nowhere now, so it is not offered.
+func (t *turn) afterCourse() {
+	if len(t.course.Posttest) == 0 {
+		t.text(msgAfterCourseNoTest)
 		return
 	}
-	t.courseSummary()
+	t.text(msgAfterCourse)
+}
+
+// retryMenu offers a learner who has not passed the post-test again, and
+// the lessons behind their wrong answers to read first.
+func (t *turn) retryMenu() {
+	review := t.review()
+	if len(review) == 0 {
+		t.text(msgRetryPosttest)
+		return
+	}
+	numbers := make([]string, len(review))
+	options, smsOptions := []string{"Ulangi post-test"}, []string{"Ulangi post-test"}
+	for i, l := range review {
+		numbers[i] = strconv.Itoa(l.number)
+		options = append(options, "Baca lagi Pelajaran "+numbers[i])
+		smsOptions = append(smsOptions, "Baca Pel. "+numbers[i])
+	}
+	t.say(Message{Kind: KindQuestion, Text: "Pelajari lagi: Pelajaran " + strings.Join(numbers, ", ") + ".",
+		Options: options, SMSOptions: smsOptions, Footer: fmt.Sprintf("Balas 1-%d", len(options))})
+}
+
+func stepCourseEnd(t *turn) {
+	review := t.review()
+	n, ok := ParseChoice(t.in.Text, 1+len(review))
+	switch {
+	case ok && n == 1 && len(t.course.Posttest) > 0:
+		t.text(fmt.Sprintf(msgPosttestIntro, len(t.course.Posttest), t.course.PassMark))
+		t.startQuiz(Posttest)
+	case ok && n >= 2 && n <= 1+len(review):
+		t.sendCards(review[n-2].lesson)
+		t.retryMenu()
+	case !ok && isFreeText(t.in.Text):
+		t.passOn()
+	default:
+		t.courseSummary()
+	}
 }
 
 func (t *turn) courseSummary() {
 	p := t.st.Progress
 	if p.Passed {
-		t.text(msgCourseDone)
-		t.text(msgRetryOrScore)
+		if p.BestPosttest >= 0 {
+			t.text(fmt.Sprintf(msgCourseDoneScore, p.BestPosttest))
+		} else {
+			t.text(msgCourseDone)
+		}
+		t.afterCourse()
 		return
 	}
 	t.text(fmt.Sprintf("Nilai post-test terbaik Anda %d; minimal lulus %d.", p.BestPosttest, t.course.PassMark))
-	t.text(msgRetryPosttest)
+	t.retryMenu()
 }

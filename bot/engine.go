@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/pamong-desa/pamong/lessons"
@@ -65,9 +66,10 @@ func Step(st State, in Input, course *lessons.Course) Output {
 	case moved:
 		t.text(msgCourseUpdated)
 		t.resume()
-	case gap && t.st.Learner.Registered && !t.expects(in.Text):
+	case gap && t.st.Learner.Registered && !t.expects(in.Text) && !isFreeText(in.Text):
 		// Back after a while with something that is not an answer ("halo"):
-		// show again what they were doing rather than a hint.
+		// show again what they were doing rather than a hint. A sentence
+		// is still passed on to the admins by the step.
 		t.resume()
 	default:
 		handler, ok := stepHandlers[t.st.Conversation.Stage]
@@ -96,9 +98,14 @@ func clone(st State) State {
 		p := *st.Progress
 		p.Answers = slices.Clone(p.Answers)
 		p.LessonsDone = slices.Clone(p.LessonsDone)
-		p.Scores = make(map[string]Score, len(st.Progress.Scores))
-		for k, v := range st.Progress.Scores {
-			p.Scores[k] = v
+		p.Review = slices.Clone(p.Review)
+		p.Scores = maps.Clone(st.Progress.Scores)
+		if p.Scores == nil {
+			p.Scores = map[string]Score{}
+		}
+		p.Best = maps.Clone(st.Progress.Best)
+		if p.Best == nil {
+			p.Best = map[string]Score{}
 		}
 		st.Progress = &p
 	}

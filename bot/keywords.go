@@ -16,6 +16,8 @@ var keywordHandlers = map[Keyword]func(*turn){
 	KeyHelp:   keyHelp,
 	KeyStop:   keyStop,
 	KeyStart:  keyStart,
+	// MATERI sends the cards again (reread.go).
+	KeyMaterial: keyMaterial,
 	KeyWhatsApp: func(t *turn) {
 		t.st.Learner.Channel = WhatsApp
 		t.text(msgPreferWhatsApp)
@@ -32,9 +34,34 @@ func keyMenu(t *turn) {
 		t.resume()
 		return
 	}
+	var next, smsNext string
+	p := t.st.Progress
+	switch {
+	case t.st.Conversation.Stage == StageCourseEnd && p != nil && p.Passed:
+		// LANJUT leads nowhere after the course: offer what does.
+		next = "Balas NILAI untuk nilai, MATERI untuk membaca lagi materi, 1 untuk mengulang post-test, BANTUAN untuk daftar perintah."
+		smsNext = "Balas NILAI untuk nilai, MATERI baca lagi materi, 1 ulang post-test."
+	case t.st.Conversation.Stage == StageCourseEnd:
+		next = "Balas 1 untuk mengulang post-test, MATERI untuk membaca lagi materi, NILAI untuk nilai, BANTUAN untuk daftar perintah."
+		smsNext = "Balas 1 untuk ulang post-test, MATERI baca lagi materi, NILAI untuk nilai."
+	case t.canReread():
+		next = "Balas LANJUT untuk meneruskan, MATERI untuk membaca lagi materi, NILAI untuk nilai, BANTUAN untuk daftar perintah."
+		smsNext = "Balas LANJUT untuk meneruskan, MATERI baca lagi materi, NILAI untuk nilai."
+	default:
+		next = "Balas LANJUT untuk meneruskan, NILAI untuk nilai, BANTUAN untuk daftar perintah."
+		smsNext = "Balas LANJUT untuk meneruskan, NILAI untuk nilai."
+	}
 	t.say(Message{Kind: KindText, Title: "Kursus: " + t.course.Title, SMSTitle: "Kursus",
-		Text: "Posisi Anda: " + t.where() + ".\nBalas LANJUT untuk meneruskan, NILAI untuk nilai, BANTUAN untuk daftar perintah.",
-		SMS:  "Posisi: " + t.where() + ". Balas LANJUT untuk meneruskan, NILAI untuk nilai."})
+		Text: "Posisi Anda: " + t.where() + ".\n" + next,
+		SMS:  "Posisi: " + t.where() + ". " + smsNext})
+}
+
+// canReread tells whether MATERI alone has a current lesson to send: one
+// is under way or just finished, and no pretest or post-test is.
+func (t *turn) canReread() bool {
+	p := t.st.Progress
+	return p != nil && p.LessonID != "" && t.hasLesson(p.LessonID) &&
+		!(t.st.Conversation.Stage == StageQuestion && (p.QuizID == Pretest || p.QuizID == Posttest))
 }
 
 func keyNext(t *turn) {
@@ -79,6 +106,8 @@ func keyStart(t *turn) {
 	t.resume()
 }
 
+// keyScore lists the scores: the best attempt of each quiz, and the latest
+// beside it when a retake went worse.
 func keyScore(t *turn) {
 	p := t.st.Progress
 	if p == nil {
@@ -91,12 +120,22 @@ func keyScore(t *turn) {
 		lines = append(lines, fmt.Sprintf("Pretest: %d", s.Percent()))
 	}
 	for i, l := range t.course.Lessons() {
-		if s, ok := p.Scores[l.ID]; ok && s.Total > 0 {
-			lines = append(lines, fmt.Sprintf("Pelajaran %d: %d/%d", i+1, s.Correct, s.Total))
+		b, ok := p.best(l.ID)
+		if !ok || b.Total == 0 {
+			continue
 		}
+		line := fmt.Sprintf("Pelajaran %d: %d/%d", i+1, b.Correct, b.Total)
+		if last := p.Scores[l.ID]; b.better(last) {
+			line += fmt.Sprintf(" (terakhir %d/%d)", last.Correct, last.Total)
+		}
+		lines = append(lines, line)
 	}
 	if p.BestPosttest >= 0 {
-		lines = append(lines, fmt.Sprintf("Post-test terbaik: %d (lulus %d)", p.BestPosttest, t.course.PassMark))
+		line := fmt.Sprintf("Post-test terbaik: %d (lulus %d)", p.BestPosttest, t.course.PassMark)
+		if last, ok := p.Scores[Posttest]; ok && last.Percent() < p.BestPosttest {
+			line += fmt.Sprintf(", terakhir %d", last.Percent())
+		}
+		lines = append(lines, line)
 	}
 	done := fmt.Sprintf("%d dari %d pelajaran selesai", len(p.LessonsDone), len(t.course.Lessons()))
 	if len(lines) == 0 {
@@ -149,8 +188,13 @@ func (t *turn) welcomeBack() {
 		return
 	}
 	t.welcomed = true
-	name := t.st.Learner.Name
-	t.text(fmt.Sprintf("Selamat datang kembali, %s. Posisi Anda: %s.", name, t.where()))
+	text := fmt.Sprintf("Selamat datang kembali, %s. Posisi Anda: %s.", t.st.Learner.Name, t.where())
+	if t.canReread() {
+		// After days away the cards are half forgotten: say how to read
+		// them again before answering.
+		text += " Ketik MATERI untuk membaca lagi materi pelajaran ini."
+	}
+	t.text(text)
 }
 
 // where says where the learner is in the course, e.g. "Pelajaran 3 dari

@@ -91,7 +91,22 @@ type CourseCompleted struct {
 // are imported: the server should tell its operator.
 type RegionsMissing struct{ Code string }
 
+// LearnerQuestion is something the learner wrote to a person in the
+// middle of the course ("Maaf pak, saya kurang paham pertanyaannya"), to
+// be kept where admins read it.
+type LearnerQuestion struct {
+	CourseID string
+	// QuizID and QuestionID are the question waiting for an answer, if one
+	// was.
+	QuizID, QuestionID string
+	// Context is where the learner was, as they saw it: "Pelajaran 1 dari
+	// 2, pertanyaan 2: Apa arti akuntabel?".
+	Context string
+	Text    string
+}
+
 func (AnswerRecorded) event()  {}
+func (LearnerQuestion) event() {}
 func (Registered) event()      {}
 func (OptedOut) event()        {}
 func (OptedIn) event()         {}

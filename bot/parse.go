@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 )
@@ -21,6 +20,7 @@ const (
 	KeyStart    Keyword = "MULAI"
 	KeyWhatsApp Keyword = "WA"
 	KeySMS      Keyword = "SMS"
+	KeyMaterial Keyword = "MATERI" // also BACA, "MATERI 2", "baca lagi materi"
 	keyRetryAlt Keyword = "ULANGI" // retry a quiz from the lesson-end menu
 )
 
@@ -53,44 +53,12 @@ func ParseKeyword(text string) Keyword {
 	if t == "?" {
 		return KeyHelp
 	}
+	if _, ok := parseMaterial(t); ok {
+		return KeyMaterial
+	}
 	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
 	return keywords[strings.ToUpper(t)]
 }
-
-// answerPrefixes are words people put before their choice.
-var answerPrefixes = []string{"jawaban saya", "jawabannya", "jawaban", "jawab", "pilihan", "pilih", "opsi", "answer"}
-
-// ParseChoice reads a choice among n options: "2", "b", "B.", "(b)", "b)",
-// " 2 ", "jawaban b", "2." all mean 2. ok is false for text that is not a
-// choice at all ("ok", an emoji, a sentence); a choice outside 1..n is
-// returned with ok true so the caller can say which numbers are valid.
-func ParseChoice(text string, n int) (choice int, ok bool) {
-	t := strings.ToLower(strings.TrimSpace(text))
-	for _, p := range answerPrefixes {
-		if rest, found := strings.CutPrefix(t, p); found {
-			t = strings.TrimLeft(rest, " :=-")
-			break
-		}
-	}
-	t = strings.TrimSpace(strings.Trim(t, " ()[].:;,!-"))
-	if n, err := strconv.Atoi(t); err == nil && len(t) <= 2 {
-		return n, true
-	}
-	r := []rune(t)
-	if len(r) != 1 {
-		return 0, false
-	}
-	switch c := r[0]; {
-	case c >= '1' && c <= '9':
-		return int(c - '0'), true
-	case c >= 'a' && c <= 'z':
-		return int(c-'a') + 1, true
-	}
-	return 0, false
-}
-
-// InRange tells whether a parsed choice is one of n options.
-func InRange(choice, n int) bool { return choice >= 1 && choice <= n }
 
 var (
 	yesWords = map[string]bool{"1": true, "ya": true, "y": true, "iya": true, "yes": true, "benar": true, "betul": true, "ok": true, "oke": true}

@@ -51,9 +51,11 @@ const (
 	StageAskRole        Stage = "ask_role"
 	// StageQuestion waits for the answer to Progress.QuestionID.
 	StageQuestion Stage = "question"
-	// StageLessonEnd waits for "next lesson" or "retry the quiz".
+	// StageLessonEnd waits for "next lesson", "retry the quiz" or "read
+	// the cards again".
 	StageLessonEnd Stage = "lesson_end"
-	// StageCourseEnd follows the post-test: retry it when failed.
+	// StageCourseEnd follows the post-test: retake it, or re-read the
+	// lessons behind wrong answers (Progress.Review).
 	StageCourseEnd Stage = "course_end"
 )
 
@@ -91,12 +93,18 @@ type Progress struct {
 	// Answers of the attempt in progress.
 	Answers []Answered `json:"answers,omitempty"`
 	// Scores holds the last finished attempt of each quiz.
-	Scores      map[string]Score `json:"scores,omitempty"`
+	Scores map[string]Score `json:"scores,omitempty"`
+	// Best holds the best finished attempt of each quiz: a retake that goes
+	// worse never lowers what a learner has shown they know.
+	Best        map[string]Score `json:"best,omitempty"`
 	LessonsDone []string         `json:"lessons_done,omitempty"`
 	Completed   bool             `json:"completed,omitempty"`
 	Passed      bool             `json:"passed,omitempty"`
 	// BestPosttest is the best post-test score in percent, -1 before any.
 	BestPosttest int `json:"best_posttest"`
+	// Review are the lessons behind the wrong answers of the last
+	// post-test, in course order: what to read again before a retake.
+	Review []string `json:"review,omitempty"`
 }
 
 // Answered is one answer in the attempt in progress.
@@ -110,6 +118,28 @@ type Score struct {
 	Correct int `json:"correct"`
 	Total   int `json:"total"`
 	Attempt int `json:"attempt"`
+}
+
+// better tells whether s is a better result than o.
+func (s Score) better(o Score) bool {
+	if s.Percent() != o.Percent() {
+		return s.Percent() > o.Percent()
+	}
+	return s.Correct > o.Correct
+}
+
+// best is the best finished attempt at a quiz; a state written before
+// best attempts were kept knows only the last one.
+func (p *Progress) best(quiz string) (Score, bool) {
+	b, okB := p.Best[quiz]
+	last, okL := p.Scores[quiz]
+	switch {
+	case !okB:
+		return last, okL
+	case okL && last.better(b):
+		return last, true
+	}
+	return b, true
 }
 
 // Percent is the score out of 100, rounded.

@@ -19,16 +19,27 @@ const (
 	msgAskRole    = "Apa jabatan Anda? Balas dengan angka:"
 	msgRoleFooter = "Balas dengan angka 1-11."
 
-	msgRegisterFirst  = "Selesaikan pendaftaran dulu, ya."
-	msgOptedOut       = "Baik, Anda tidak akan menerima pesan lagi dari Pamong. Untuk kembali belajar, kirim MULAI."
-	msgCourseUpdated  = "Materi kursus baru saja diperbarui. Kita lanjutkan dari sini."
-	msgNotStartedYet  = "Anda belum memulai kursus."
-	msgLessonEndHint  = "Balas 1 untuk lanjut atau 2 untuk mengulang kuis."
-	msgCourseDone     = "Anda sudah menyelesaikan kursus ini. Terima kasih!"
-	msgPretestIntro   = "Sebelum mulai, ada pretest %d pertanyaan untuk mengukur pengetahuan awal Anda. Nilainya tidak menentukan kelulusan."
-	msgPosttestIntro  = "Post-test: %d pertanyaan. Nilai minimal lulus %d."
-	msgRetryPosttest  = "Balas 1 untuk mengulang post-test."
-	msgRetryOrScore   = "Balas 1 untuk mengulang post-test atau NILAI untuk melihat nilai Anda."
+	msgRegisterFirst   = "Selesaikan pendaftaran dulu, ya."
+	msgOptedOut        = "Baik, Anda tidak akan menerima pesan lagi dari Pamong. Untuk kembali belajar, kirim MULAI."
+	msgCourseUpdated   = "Materi kursus baru saja diperbarui. Kita lanjutkan dari sini."
+	msgNotStartedYet   = "Anda belum memulai kursus."
+	msgLessonEndHint   = "Balas 1 untuk lanjut, 2 untuk mengulang kuis, atau 3 untuk membaca lagi materi."
+	msgLessonEndFooter = "Balas 1, 2 atau 3"
+	msgCourseDone      = "Anda sudah menyelesaikan kursus ini. Terima kasih!"
+	msgCourseDoneScore = "Anda sudah menyelesaikan kursus ini dan LULUS dengan nilai post-test terbaik %d. Terima kasih!"
+	msgPretestIntro    = "Sebelum mulai, ada pretest %d pertanyaan untuk mengukur pengetahuan awal Anda. Nilainya tidak menentukan kelulusan."
+	msgPosttestIntro   = "Post-test: %d pertanyaan. Nilai minimal lulus %d."
+	msgRetryPosttest   = "Balas 1 untuk mengulang post-test, atau MATERI untuk membaca lagi materi."
+	// After the course LANJUT leads nowhere: say what does.
+	msgAfterCourse       = "Balas 1 untuk mengulang post-test, NILAI untuk melihat nilai, atau MATERI untuk membaca lagi materi."
+	msgAfterCourseNoTest = "Balas NILAI untuk melihat nilai, atau MATERI untuk membaca lagi materi."
+	// The option number and its text, so that "3. 2 kali." cannot be read
+	// as "3" or as "2".
+	msgRightAnswer    = "Jawaban yang benar: nomor %d (%s). %s"
+	msgPassedOn       = "Terima kasih, pertanyaan Anda sudah kami teruskan ke admin Pamong. Sementara itu, mari lanjutkan."
+	msgMaterialAfter  = "Materi bisa dibaca lagi setelah %s selesai."
+	msgNoSuchLesson   = "Pelajaran %d tidak ada; kursus ini punya %d pelajaran."
+	msgLessonList     = "Ketik MATERI dan nomor pelajaran yang ingin dibaca lagi:"
 	msgChoiceHint     = "Jawaban tidak dikenali. Balas dengan angka 1-%d."
 	msgChoiceRange    = "Pilihan %d tidak ada. Balas dengan angka 1-%d."
 	msgPreferWhatsApp = "Baik, pesan dari Pamong akan dikirim lewat WhatsApp. Balas LANJUT untuk meneruskan."
@@ -56,8 +67,8 @@ var Roles = []string{
 
 func msgHelp() Message {
 	return Message{Kind: KindText, Title: "Perintah Pamong", SMSTitle: "Perintah",
-		Text: "MENU: posisi belajar\nLANJUT: teruskan\nULANG: kirim ulang pesan terakhir\nNILAI: nilai Anda\nBERHENTI: berhenti menerima pesan\nMULAI: mulai lagi",
-		SMS:  "MENU posisi, LANJUT teruskan, ULANG kirim ulang, NILAI nilai, BERHENTI stop pesan, MULAI mulai lagi"}
+		Text: "MENU: posisi belajar\nLANJUT: teruskan\nULANG: kirim ulang pesan terakhir\nMATERI: baca lagi materi pelajaran\nNILAI: nilai Anda\nWA atau SMS: terima pesan lewat WhatsApp atau SMS\nBERHENTI: berhenti menerima pesan\nMULAI: mulai lagi",
+		SMS:  "MENU posisi, LANJUT teruskan, ULANG kirim ulang, MATERI baca lagi, NILAI nilai, WA/SMS pilih saluran, BERHENTI berhenti, MULAI mulai lagi"}
 }
 
 func msgAskVillage(name string) string {

@@ -27,6 +27,12 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	@ restart                the state goes through JSON, as through the database
 //	@ no regions             no region reference data is imported
 //	@ imported NAME | ROLE | VILLAGE   an official an admin imported
+//	@ registered [NAME | ROLE | VILLAGE]   a learner who has just finished
+//	                         registering (Siti Aminah, Kaur Keuangan,
+//	                         32.04.05.2001 unless named), not yet in the course
+//
+// Event lines ("= ...") follow the learner's line that caused them, before
+// Pamong's replies.
 //
 // The test replays the "> " and "@ " lines through the engine and compares
 // the whole transcript with the file; -update rewrites the file.
@@ -104,8 +110,17 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 			case "no":
 				regionsKnown = false
 			case "imported":
-				f := strings.Split(line[len("@ imported "):], "|")
-				st.Learner.Name, st.Learner.Role, st.Learner.VillageCode = strings.TrimSpace(f[0]), strings.TrimSpace(f[1]), strings.TrimSpace(f[2])
+				st.Learner.Name, st.Learner.Role, st.Learner.VillageCode = learnerFields(t, line[len("@ imported "):])
+			case "registered":
+				// The registration dialogue has its own transcripts; the
+				// others start where it ends, as the engine leaves a learner
+				// after the role step.
+				l := &st.Learner
+				l.Name, l.Role, l.VillageCode = "Siti Aminah", "Kaur Keuangan", "32.04.05.2001"
+				if args := strings.TrimSpace(line[len("@ registered"):]); args != "" {
+					l.Name, l.Role, l.VillageCode = learnerFields(t, args)
+				}
+				l.Registered, l.Channel = true, ch
 			default:
 				t.Fatalf("unknown directive %q", line)
 			}
@@ -120,6 +135,9 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 			}
 			res := Step(st, in, course)
 			st = res.State
+			for _, e := range res.Events {
+				out.WriteString(eventLine(e) + "\n")
+			}
 			if res.Channel != ch && len(res.Messages) > 0 {
 				out.WriteString("(replies by " + string(res.Channel) + ")\n")
 			}
@@ -131,12 +149,19 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 				}
 				out.WriteString(strings.ReplaceAll(r.Text, "\n\n", "\n·\n") + "\n\n")
 			}
-			for _, e := range res.Events {
-				out.WriteString(eventLine(e) + "\n")
-			}
 		}
 	}
 	return strings.TrimRight(out.String(), "\n") + "\n"
+}
+
+// learnerFields reads "NAME | ROLE | VILLAGE".
+func learnerFields(t *testing.T, s string) (name, role, village string) {
+	t.Helper()
+	f := strings.Split(s, "|")
+	if len(f) != 3 {
+		t.Fatalf("want NAME | ROLE | VILLAGE, got %q", s)
+	}
+	return strings.TrimSpace(f[0]), strings.TrimSpace(f[1]), strings.TrimSpace(f[2])
 }
 
 // eventLine shows what the store would record, so a transcript proves that
@@ -157,6 +182,11 @@ func eventLine(e Event) string {
 		return "= opted in"
 	case CourseCompleted:
 		return fmt.Sprintf("= course %s completed, post-test %d", e.CourseID, e.Score)
+	case LearnerQuestion:
+		if e.QuestionID == "" {
+			return fmt.Sprintf("= question for the admins (%s): %q", e.Context, e.Text)
+		}
+		return fmt.Sprintf("= question for the admins, at %s %s (%s): %q", e.QuizID, e.QuestionID, e.Context, e.Text)
 	case RegionsMissing:
 		return "= warning: no regions imported, accepted " + e.Code
 	}

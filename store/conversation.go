@@ -56,9 +56,10 @@ const outboxChannel = "pamong_outbox"
 
 // HandleInbound applies one inbound message in one transaction: record it
 // (or stop at a duplicate), lock the learner, run the engine, and write the
-// new state, the scored answers and the replies to the outbox. Messages of
-// one learner are applied one at a time, in the order their transactions
-// take the learner's lock; different learners run in parallel.
+// new state, the scored answers, the learner's questions and the replies
+// to the outbox. Messages of one learner are applied one at a time, in the
+// order their transactions take the learner's lock; different learners run
+// in parallel.
 func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Course) (Handled, error) {
 	var res Handled
 	// Reference data is read before the transaction: it is not part of the
@@ -104,6 +105,9 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 		}
 	}
 	if err := insertAnswers(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
+		return res, err
+	}
+	if err := insertQuestions(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
 		return res, err
 	}
 	for _, e := range out.Events {

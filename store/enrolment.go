@@ -28,10 +28,12 @@ type enrolmentRow struct {
 type progressDetail struct {
 	Answers      []bot.Answered       `json:"answers,omitempty"`
 	Scores       map[string]bot.Score `json:"scores,omitempty"`
+	Best         map[string]bot.Score `json:"best,omitempty"`
 	LessonsDone  []string             `json:"lessons_done,omitempty"`
 	Completed    bool                 `json:"completed,omitempty"`
 	Passed       bool                 `json:"passed,omitempty"`
 	BestPosttest int                  `json:"best_posttest"`
+	Review       []string             `json:"review,omitempty"`
 }
 
 const selectEnrolment = `
@@ -73,8 +75,8 @@ func toState(lr learnerRow, enr *enrolmentRow) (bot.State, error) {
 	}
 	st.Progress = &bot.Progress{
 		CourseID: enr.CourseID, LessonID: enr.LessonID, QuizID: enr.QuizID, QuestionID: enr.QuestionID,
-		Attempt: enr.Attempt, Answers: d.Answers, Scores: d.Scores, LessonsDone: d.LessonsDone,
-		Completed: d.Completed, Passed: d.Passed, BestPosttest: d.BestPosttest,
+		Attempt: enr.Attempt, Answers: d.Answers, Scores: d.Scores, Best: d.Best, LessonsDone: d.LessonsDone,
+		Completed: d.Completed, Passed: d.Passed, BestPosttest: d.BestPosttest, Review: d.Review,
 	}
 	if st.Progress.Scores == nil {
 		st.Progress.Scores = map[string]bot.Score{}
@@ -95,8 +97,8 @@ ON CONFLICT (learner_id, course_id) DO UPDATE SET
 
 func saveEnrolment(ctx context.Context, tx *sqlx.Tx, learnerID int64, st bot.State, now time.Time) error {
 	p := st.Progress
-	detail, err := json.Marshal(progressDetail{Answers: p.Answers, Scores: p.Scores, LessonsDone: p.LessonsDone,
-		Completed: p.Completed, Passed: p.Passed, BestPosttest: p.BestPosttest})
+	detail, err := json.Marshal(progressDetail{Answers: p.Answers, Scores: p.Scores, Best: p.Best, LessonsDone: p.LessonsDone,
+		Completed: p.Completed, Passed: p.Passed, BestPosttest: p.BestPosttest, Review: p.Review})
 	if err != nil {
 		return fmt.Errorf("save progress of learner %d: %w", learnerID, err)
 	}
