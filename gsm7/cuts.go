@@ -92,11 +92,13 @@ func packWords(t string, budget int) []string {
 	return parts
 }
 
-// shortness grows as a part falls below half full: a 27-character part
-// after two full ones looks like a mistake and reads as a fragment.
+// shortness grows as a part falls below a quarter full: a 27-character
+// part after two full ones looks like a mistake and reads as a fragment,
+// worse than a cut between words. A part of 40 characters or more that
+// ends a sentence is fine.
 func shortness(size, budget int) int {
-	if half := budget / 2; size < half {
-		return (half - size) / 4
+	if quarter := budget / 4; size < quarter {
+		return quarter - size
 	}
 	return 0
 }

@@ -263,7 +263,7 @@ func TestSplitReadsWell(t *testing.T) {
 				if negations[w] || enumerationMark(w) {
 					t.Errorf("part %d ends with %q: %q", i+1, w, p)
 				}
-				if n, _ := Septets(p); len(bare) > 1 && n < MaxSeptets/3 {
+				if n, _ := Septets(p); len(bare) > 1 && n < MaxSeptets/4 {
 					t.Errorf("part %d is a fragment of %d characters: %q", i+1, n, p)
 				}
 			}
