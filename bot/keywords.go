@@ -32,7 +32,7 @@ func keyMenu(t *turn) {
 		t.resume()
 		return
 	}
-	t.say(Message{Kind: KindText, Title: "Kursus: " + t.course.Title, SMSTitle: "Kursus",
+	t.say(Message{Kind: KindText, Title: "Kursus: " + t.course.Title,
 		Text: "Posisi Anda: " + t.where() + ".\nBalas LANJUT untuk meneruskan, NILAI untuk nilai, BANTUAN untuk daftar perintah.",
 		SMS:  "Posisi: " + t.where() + ". Balas LANJUT untuk meneruskan, NILAI untuk nilai."})
 }
