@@ -14,7 +14,9 @@ import (
 const MaxWhatsAppChars = 400
 
 // Rendered is one message as it goes out on a channel, with the messages it
-// was made from (kept to render them again for another channel).
+// was made from (kept to render them again for another channel). When
+// messages are cut into several SMS, the first carries them and the others
+// none.
 type Rendered struct {
 	Text    string
 	Content []Message

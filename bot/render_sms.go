@@ -38,8 +38,12 @@ func renderSMS(msgs []Message) []Rendered {
 				texts = append(texts, smsHead(msgs[j]))
 			}
 			flush()
+			// The first part carries the cards, so that rendering every
+			// part's content again sends each card once, not once a part.
+			content := msgs[i:j:j]
 			for _, part := range gsm7.Split(strings.Join(texts, "\n")) {
-				out = append(out, Rendered{Text: part, Content: msgs[i:j:j]})
+				out = append(out, Rendered{Text: part, Content: content})
+				content = nil
 			}
 			i = j
 			continue
@@ -53,8 +57,10 @@ func renderSMS(msgs []Message) []Rendered {
 		if len(forms[0]) > 1 {
 			// Too long for one SMS: its parts go alone.
 			flush()
+			content := []Message{m}
 			for _, part := range forms[0] {
-				out = append(out, Rendered{Text: part, Content: []Message{m}})
+				out = append(out, Rendered{Text: part, Content: content})
+				content = nil
 			}
 			continue
 		}

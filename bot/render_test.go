@@ -95,10 +95,23 @@ func TestRenderSMS(t *testing.T) {
 				if n, enc := Segments(r.Text); n != 1 || enc != "GSM-7" {
 					t.Errorf("%d %s segments: %q", n, enc, r.Text)
 				}
-				if len(r.Content) == 0 {
+				if len(sms) == 0 && len(r.Content) == 0 {
 					t.Errorf("no content behind %q", r.Text)
 				}
 				sms = append(sms, r.Text)
+			}
+			// Rendering the contents again sends the same SMS: nothing
+			// is lost and no card is repeated.
+			var contents []Message
+			for _, r := range Render(SMS, tt.msgs) {
+				contents = append(contents, r.Content...)
+			}
+			var again []string
+			for _, r := range Render(SMS, contents) {
+				again = append(again, r.Text)
+			}
+			if strings.Join(again, "|") != strings.Join(sms, "|") {
+				t.Errorf("the contents render as %q, want %q", again, sms)
 			}
 			tt.check(t, sms)
 		})
