@@ -11,7 +11,7 @@ import (
 func (t *turn) startCourse() {
 	c := t.course
 	t.st.Progress = &Progress{CourseID: c.ID, BestPosttest: -1, Scores: map[string]Score{}, Best: map[string]Score{}}
-	t.say(Message{Kind: KindText, Title: "Kursus: " + c.Title, SMSTitle: "Kursus",
+	t.say(Message{Kind: KindText, Title: "Kursus: " + c.Title,
 		Text: fmt.Sprintf("%d pelajaran, masing-masing dengan kuis singkat.", len(c.Lessons()))})
 	if len(c.Pretest) > 0 {
 		t.text(fmt.Sprintf(msgPretestIntro, len(c.Pretest)))
@@ -154,7 +154,7 @@ func stepQuestion(t *turn) {
 
 func (t *turn) feedback(q lessons.Question, correct bool) {
 	if correct {
-		t.say(Message{Kind: KindText, Title: "Benar!", Text: q.Explanation})
+		t.say(Message{Kind: KindText, Title: "Benar!", Text: q.Explanation, SMSBrief: true})
 		return
 	}
 	right := q.Options[q.Answer-1]
@@ -218,15 +218,17 @@ func (t *turn) lessonEnd(withScore bool) {
 		}
 		text = fmt.Sprintf("Pelajaran %d selesai. Nilai kuis: %s.", i+1, score)
 	}
-	next := "post-test"
+	next, smsNext := "post-test", "post-test"
 	for _, nl := range t.course.Lessons() {
 		if !p.lessonDone(nl.ID) {
 			_, ni, _ := t.course.Lesson(nl.ID)
 			next = fmt.Sprintf("Pelajaran %d: %s", ni+1, nl.Title)
+			// On SMS the title would push the menu into a second SMS.
+			smsNext = fmt.Sprintf("Pelajaran %d", ni+1)
 			break
 		}
 	}
-	t.say(Message{Kind: KindQuestion, Text: text + " Berikutnya: " + next + ".",
+	t.say(Message{Kind: KindQuestion, Text: text + " Berikutnya: " + next + ".", SMS: text + " Berikutnya: " + smsNext + ".",
 		Options: lessonEndOptions, Footer: msgLessonEndFooter})
 }
 

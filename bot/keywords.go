@@ -51,7 +51,7 @@ func keyMenu(t *turn) {
 		next = "Balas LANJUT untuk meneruskan, NILAI untuk nilai, BANTUAN untuk daftar perintah."
 		smsNext = "Balas LANJUT untuk meneruskan, NILAI untuk nilai."
 	}
-	t.say(Message{Kind: KindText, Title: "Kursus: " + t.course.Title, SMSTitle: "Kursus",
+	t.say(Message{Kind: KindText, Title: "Kursus: " + t.course.Title,
 		Text: "Posisi Anda: " + t.where() + ".\n" + next,
 		SMS:  "Posisi: " + t.where() + ". " + smsNext})
 }

@@ -48,6 +48,10 @@ type Message struct {
 	SMSOptions []string `json:"sms_options,omitempty"`
 	// Footer follows the options ("Balas 1-4.").
 	Footer string `json:"footer,omitempty"`
+	// SMSBrief marks Text as something the learner can do without, such
+	// as the explanation after a right answer, which restates the card:
+	// on SMS the title alone is sent when the text would cost one more SMS.
+	SMSBrief bool `json:"sms_brief,omitempty"`
 }
 
 // Output is what one step decided.

@@ -43,7 +43,7 @@ func (t *turn) sendCards(l lessons.Lesson) {
 		m := Message{Kind: KindCard, Text: card.Text, SMS: card.SMS}
 		if j == 0 {
 			m.Title = fmt.Sprintf("Pelajaran %d dari %d: %s", i+1, n, l.Title)
-			m.SMSTitle = fmt.Sprintf("Pelajaran %d/%d: %s", i+1, n, l.Title)
+			m.SMSTitle = lessons.SMSLessonTitle(i+1, n, l.Title)
 		}
 		t.say(m)
 	}

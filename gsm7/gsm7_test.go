@@ -202,8 +202,8 @@ func TestSplit(t *testing.T) {
 		{"80 euro", strings.Repeat("€", 80), []string{strings.Repeat("€", 80)}},
 		{"paragraph", paragraph, []string{
 			"Musyawarah Desa adalah forum tertinggi untuk membahas hal-hal strategis di desa. (1/4)",
-			"Peserta musyawarah terdiri atas Badan Permusyawaratan Desa, Pemerintah Desa, dan unsur masyarakat seperti tokoh adat, tokoh agama, perwakilan petani, (2/4)",
-			"nelayan, perempuan, dan pemuda. Hasil musyawarah dituangkan dalam berita acara yang ditandatangani oleh ketua BPD dan kepala desa. (3/4)",
+			"Peserta musyawarah terdiri atas Badan Permusyawaratan Desa, Pemerintah Desa, dan unsur masyarakat seperti tokoh adat, tokoh agama, (2/4)",
+			"perwakilan petani, nelayan, perempuan, dan pemuda. Hasil musyawarah dituangkan dalam berita acara yang ditandatangani oleh ketua BPD dan kepala desa. (3/4)",
 			"Setiap keputusan harus diumumkan kepada warga paling lambat tujuh hari setelah musyawarah selesai. (4/4)",
 		}},
 		{"newlines kept inside parts", strings.Repeat("Baris pertama.\nBaris kedua\n", 8), nil},
@@ -224,6 +224,47 @@ func TestSplit(t *testing.T) {
 			for i, p := range bare {
 				if regexp.MustCompile(`(^|\n)\d+\.$`).MatchString(p) {
 					t.Errorf("part %d = %q ends with a list number", i+1, p)
+				}
+			}
+		})
+	}
+}
+
+// Cuts that change what a part says, or leave a fragment, are avoided
+// whenever the same number of parts allows it.
+func TestSplitReadsWell(t *testing.T) {
+	// Greedy packing would end the first part with "(4)" and with "tidak".
+	bidang := "Belanja Desa dibagi dalam 5 bidang, yaitu (1) penyelenggaraan pemerintahan Desa, (2) pelaksanaan pembangunan Desa, " +
+		"(3) pembinaan kemasyarakatan Desa, (4) pemberdayaan masyarakat Desa, serta (5) penanggulangan bencana, keadaan darurat dan mendesak Desa."
+	tidak := "Setelah dibahas, rancangan yang sudah disepakati bersama disampaikan Kepala Desa kepada Bupati melalui camat untuk dievaluasi, " +
+		"sehingga APB Desa tidak dapat ditetapkan tanpa evaluasi dan kesepakatan dengan BPD."
+	tests := []struct {
+		name  string
+		in    string
+		parts int
+	}{
+		{"enumeration marks stay with their item", bidang, 2},
+		{"tidak stays with its verb", tidak, 2},
+		{"no tiny leftover", strings.Repeat("Kepala Desa dipilih langsung oleh penduduk Desa. ", 3) + "Masa jabatannya 8 tahun.", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Split(tt.in)
+			bare := checkParts(t, tt.in, got)
+			if len(got) != tt.parts {
+				t.Fatalf("got %d parts, want %d: %q", len(got), tt.parts, got)
+			}
+			if greedy := packGreedy(Transliterate(tt.in), MaxSeptets-markerSeptets(1)); len(greedy) < len(got) {
+				t.Errorf("%d parts where greedy packing needs %d", len(got), len(greedy))
+			}
+			for i, p := range bare {
+				last := strings.Fields(p)
+				w := strings.ToLower(last[len(last)-1])
+				if negations[w] || enumerationMark(w) {
+					t.Errorf("part %d ends with %q: %q", i+1, w, p)
+				}
+				if n, _ := Septets(p); len(bare) > 1 && n < MaxSeptets/4 {
+					t.Errorf("part %d is a fragment of %d characters: %q", i+1, n, p)
 				}
 			}
 		})

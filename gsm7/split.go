@@ -13,9 +13,12 @@ import (
 // longer text is cut into parts that each end with a marker " (i/n)", so a
 // learner can tell when the rest of a lesson is still on its way; the
 // marker's length, including two- or more-digit n, is reserved in every
-// part. Cuts go after a sentence (. ! ? followed by a space or newline) or
-// at a line break when that keeps the part at least half full, else at the
-// last space or newline, else mid-word. Parts are trimmed of surrounding
+// part. Split uses the fewest parts the words allow (each one costs money)
+// and, among cuts that give that many, the ones that read best: after a
+// sentence or at a line break, else after a clause, else between words,
+// never right after a negation ("tidak" stays with its verb) or an
+// enumeration mark such as "(4)", and without a tiny leftover part. A word
+// longer than a part is cut mid-word. Parts are trimmed of surrounding
 // whitespace and keep their inner newlines. Split returns nil for empty or
 // blank text and never returns an empty part.
 func Split(text string) []string {
@@ -50,11 +53,22 @@ func markerSeptets(digits int) int {
 	return len(" (/)") + 2*digits
 }
 
-// pack cuts t greedily into trimmed, non-empty parts of at most budget
-// septets each. Parts are substrings of t, and each byte is looked at a
-// bounded number of times, so long texts cost linear time and little
-// memory even when Split packs twice.
+// pack cuts t into trimmed, non-empty parts of at most budget septets
+// each: the fewest parts between words, with the best-reading cuts (see
+// cuts.go), or greedily with mid-word cuts when some word is longer than a
+// part.
 func pack(t string, budget int) []string {
+	if parts := packWords(t, budget); parts != nil {
+		return parts
+	}
+	return packGreedy(t, budget)
+}
+
+// packGreedy cuts t greedily into trimmed, non-empty parts of at most
+// budget septets each. Parts are substrings of t, and each byte is looked
+// at a bounded number of times, so long texts cost linear time and little
+// memory even when Split packs twice.
+func packGreedy(t string, budget int) []string {
 	var parts []string
 	start := 0
 	for {

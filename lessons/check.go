@@ -46,6 +46,9 @@ var validLanguage = regexp.MustCompile(`^[a-z]{2,3}$`)
 type checker struct {
 	*loader
 	ids map[string]idDef
+	// lessonCount and lessonsSeen place each lesson in the course, for
+	// the "Pelajaran 2/6: ..." title its first card is sent with on SMS.
+	lessonCount, lessonsSeen int
 }
 
 type idDef struct {
@@ -54,13 +57,18 @@ type idDef struct {
 }
 
 func (l *loader) check(c *srcCourse) {
-	k := checker{l, map[string]idDef{}}
+	k := checker{loader: l, ids: map[string]idDef{}}
 	if c.parsed {
 		k.courseFields(c)
 	}
 	for _, q := range c.pretest {
 		k.question(q)
 	}
+	total := 0
+	for _, m := range c.modules {
+		total += len(m.lessons)
+	}
+	k.lessonCount = total
 	for _, m := range c.modules {
 		k.module(m)
 	}
@@ -110,8 +118,15 @@ func (k *checker) lesson(les *srcLesson) {
 	if les.nCards == 0 {
 		k.add(les.at, "%s has no cards: add at least one under cards:", named("lesson", les.id))
 	}
-	for _, c := range les.cards {
-		k.card(c)
+	k.lessonsSeen++
+	for i, c := range les.cards {
+		prefix := ""
+		if i == 0 {
+			// The engine sends the lesson title in the first card's SMS;
+			// a card that fits alone may not fit with it.
+			prefix = SMSLessonTitle(k.lessonsSeen, k.lessonCount, les.title.s) + ". "
+		}
+		k.card(c, prefix)
 	}
 	if les.nQuiz == 0 {
 		k.add(les.at, "%s has no quiz: add at least one question under quiz:", named("lesson", les.id))
@@ -121,7 +136,7 @@ func (k *checker) lesson(les *srcLesson) {
 	}
 }
 
-func (k *checker) card(c srcCard) {
+func (k *checker) card(c srcCard, prefix string) {
 	if c.text.s == "" {
 		k.add(orAt(c.text.at, c.at), "card has no text")
 		return
@@ -140,10 +155,13 @@ func (k *checker) card(c srcCard) {
 	} else {
 		k.sendable(c.text, "card", "add an `sms:` variant")
 	}
-	if n := len(gsm7.Split(sms.s)); n > MaxCardSMSParts {
+	if n := len(gsm7.Split(prefix + sms.s)); n > MaxCardSMSParts {
 		what := "card"
 		if c.sms.set {
 			what = "sms variant"
+		}
+		if prefix != "" {
+			what += " with the lesson title before it"
 		}
 		k.add(sms.at, "%s needs %d SMS (limit %d): %s", what, n, MaxCardSMSParts, fix)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/pamong-desa/pamong/gsm7"
 )
@@ -43,6 +44,15 @@ func withCards(cs string) string {
 func TestRules(t *testing.T) {
 	long := strings.Repeat("a", 126) + "?" // 127 septets + "Ya" 5 + "Tidak" 8 = 140
 	euros := strings.Repeat("€ ", 199)     // few characters, but 2 septets each
+	// titled is the shortest card that fits 3 SMS alone but needs 4 with
+	// the lesson title the engine sends before a lesson's first card.
+	titled := "Desa€€"
+	for len(gsm7.Split(SMSLessonTitle(1, 1, "Pelajaran")+". "+titled)) < 4 {
+		titled += " Desa€€"
+	}
+	if n := len(gsm7.Split(titled)); n != 3 || utf8.RuneCountInString(titled) > MaxCardChars {
+		t.Fatalf("titled card of %d characters takes %d SMS alone; want 3", len(titled), n)
+	}
 	tests := []struct {
 		name   string
 		course string // default goodCourse
@@ -140,13 +150,16 @@ func TestRules(t *testing.T) {
 			want: []string{"c/01.yaml:14: sms is empty: give prompt: and/or options: for SMS, or remove it"}},
 
 		// Cards
-		{name: "card at the limit", module: withCards("      - " + strings.Repeat("a", MaxCardChars) + "\n")},
-		{name: "card too long", module: withCards("      - " + strings.Repeat("a", MaxCardChars+1) + "\n"),
-			want: []string{"c/01.yaml:7: card is 401 characters long (limit 400, about one phone screen): split it into two cards"}},
-		{name: "card needs too many SMS", module: withCards("      - " + euros + "\n"),
-			want: []string{fmt.Sprintf("c/01.yaml:7: card needs %d SMS (limit 3): shorten it or add a shorter `sms:` variant", len(gsm7.Split(euros)))}},
-		{name: "card sms variant needs too many SMS", module: withCards("      - text: Kartu.\n        sms: " + euros + "\n"),
-			want: []string{fmt.Sprintf("c/01.yaml:8: sms variant needs %d SMS (limit 3): shorten it", len(gsm7.Split(euros)))}},
+		{name: "card at the limit", module: withCards("      - " + strings.Repeat("Desa ", MaxCardChars/5) + "\n")},
+		{name: "first card too long with the lesson title", module: withCards("      - " + titled + "\n"),
+			want: []string{"c/01.yaml:7: card with the lesson title before it needs 4 SMS (limit 3): shorten it or add a shorter `sms:` variant"}},
+		{name: "same card later in the lesson", module: withCards("      - Kartu.\n      - " + titled + "\n")},
+		{name: "card too long", module: withCards("      - Kartu.\n      - " + strings.Repeat("a", MaxCardChars+1) + "\n"),
+			want: []string{"c/01.yaml:8: card is 401 characters long (limit 400, about one phone screen): split it into two cards"}},
+		{name: "card needs too many SMS", module: withCards("      - Kartu.\n      - " + euros + "\n"),
+			want: []string{fmt.Sprintf("c/01.yaml:8: card needs %d SMS (limit 3): shorten it or add a shorter `sms:` variant", len(gsm7.Split(euros)))}},
+		{name: "card sms variant needs too many SMS", module: withCards("      - Kartu.\n      - text: Kartu.\n        sms: " + euros + "\n"),
+			want: []string{fmt.Sprintf("c/01.yaml:9: sms variant needs %d SMS (limit 3): shorten it", len(gsm7.Split(euros)))}},
 		{name: "card with emoji", module: withCards("      - Selamat! 🎉 ✓\n"),
 			want: []string{"c/01.yaml:7: card contains characters SMS cannot carry: 🎉 ✓; add an `sms:` variant"}},
 		{name: "card with emoji and sms variant", module: withCards("      - text: Selamat! 🎉\n        sms: Selamat!\n")},

@@ -291,22 +291,27 @@ func (l *loader) parse(name string) *yaml.Node {
 		return nil
 	}
 	if err != nil {
-		l.syntax(file, err)
+		l.syntax(file, data, err)
 		return nil
 	}
 	var more yaml.Node
 	switch err := dec.Decode(&more); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		l.syntax(file, err)
+		l.syntax(file, data, err)
 		return nil
 	default:
 		l.add(at{file, more.Line}, "a second YAML document starts here: a file holds one course or module, so remove the extra \"---\"")
 	}
+	if bad, merged := misindentedLine(strings.Split(string(data), "\n"), 1); merged {
+		// Valid YAML, but not what the author meant: the item became part
+		// of the text above it, and the list is one item short.
+		l.add(at{file, bad}, "this item is indented further than the item above it, so it is read as more text of that item: line up its \"- \" with the other items")
+	}
 	return doc.Content[0]
 }
 
-func (l *loader) syntax(file string, err error) {
+func (l *loader) syntax(file string, data []byte, err error) {
 	msg, line := err.Error(), 0
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
@@ -317,6 +322,17 @@ func (l *loader) syntax(file string, err error) {
 	if parserErrors[msg] && line > 0 {
 		// yaml.v3 reports parser (not scanner) errors with a 0-based line.
 		line++
+	}
+	lines := strings.Split(string(data), "\n")
+	if tab := tabLine(lines); tab > 0 && tabErrors[msg] {
+		l.add(at{file, tab}, "YAML syntax error: this line is indented with a tab: indent with spaces only")
+		return
+	}
+	if indentErrors[msg] && line > 0 {
+		if bad, _ := misindentedLine(lines, line); bad > 0 {
+			l.add(at{file, bad}, "YAML syntax error: this line does not line up with the lines above it: indent it exactly as far as the other items or fields of its list")
+			return
+		}
 	}
 	if hint := syntaxHints[msg]; hint != "" {
 		msg += " (" + hint + ")"
@@ -339,6 +355,24 @@ var parserErrors = map[string]bool{
 	"found duplicate %YAML directive":        true,
 	"found incompatible YAML document":       true,
 	"found duplicate %TAG directive":         true,
+}
+
+// tabErrors are the messages yaml.v3 gives for a tab in the indentation,
+// on the line before it or at the start of the block.
+var tabErrors = map[string]bool{
+	"found a tab character that violates indentation":              true,
+	"found character that cannot start any token":                  true,
+	"found a tab character where an indentation space is expected": true,
+	"did not find expected key":                                    true,
+	"did not find expected '-' indicator":                          true,
+}
+
+// indentErrors are the messages that point at the start of the block
+// holding a misindented line rather than at the line itself.
+var indentErrors = map[string]bool{
+	"did not find expected key":                      true,
+	"did not find expected '-' indicator":            true,
+	"mapping values are not allowed in this context": false,
 }
 
 // syntaxHints translate the YAML errors course authors actually make.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/pamong-desa/pamong/bot"
 	"github.com/pamong-desa/pamong/lessons"
 )
 
@@ -33,7 +34,7 @@ func lessonsCmd(ctx context.Context, e *env, args []string) error {
 		for _, p := range problems {
 			fmt.Fprintln(e.stdout, p)
 		}
-		fmt.Fprintf(e.stderr, "%s: %d problems\n", where, len(problems))
+		fmt.Fprintf(e.stderr, "%s: %s\n", where, plural(len(problems), "problem"))
 		return errFailed
 	}
 	if err != nil {
@@ -44,9 +45,52 @@ func lessonsCmd(ctx context.Context, e *env, args []string) error {
 		for _, l := range c.Lessons() {
 			q += len(l.Quiz)
 		}
-		fmt.Fprintf(e.stdout, "%s: ok (%q: %d modules, %d lessons, %d questions)\n", c.ID, c.Title, len(c.Modules), len(c.Lessons()), q)
+		fmt.Fprintf(e.stdout, "%s: ok (%q: %s, %s, %s)\n", c.ID, c.Title,
+			plural(len(c.Modules), "module"), plural(len(c.Lessons()), "lesson"), plural(q, "question"))
+		if err := smsCost(e, c); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// smsCost prints what each lesson costs on SMS, as the engine and the
+// renderer send it, because that is what the programme pays per learner:
+// the cards, then the quiz with every answer right.
+func smsCost(e *env, c *lessons.Course) error {
+	total := 0
+	for i, l := range c.Lessons() {
+		sent, err := bot.PlayLesson(c, i, bot.SMS, -1)
+		if err != nil {
+			return fmt.Errorf("count SMS of %s: %w", c.ID, err)
+		}
+		// The cards are what is sent before the first question. Only the
+		// first SMS of a cut message carries its content, so parts are
+		// counted by position, not by what they carry.
+		cards := len(sent)
+	find:
+		for j, r := range sent {
+			for _, m := range r.Content {
+				if m.Kind == bot.KindQuestion {
+					cards = j
+					break find
+				}
+			}
+		}
+		total += len(sent)
+		fmt.Fprintf(e.stdout, "  lesson %s: %s of cards, %s for its quiz with every answer right\n",
+			l.ID, plural(cards, "SMS"), plural(len(sent)-cards, "SMS"))
+	}
+	fmt.Fprintf(e.stdout, "  all lessons: %s\n", plural(total, "SMS"))
+	return nil
+}
+
+// plural is "1 problem", "2 problems"; "SMS" is the same in both.
+func plural(n int, noun string) string {
+	if n == 1 || noun == "SMS" {
+		return fmt.Sprintf("%d %s", n, noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // loadCourse returns the course the conversation runs: the one at path, or

@@ -193,8 +193,12 @@ func TestChatOverSMSIsOneGSM7SegmentPerMessage(t *testing.T) {
 
 func TestLessonsCheck(t *testing.T) {
 	p := pamong{t: t}
-	if out := p.ok("", "lessons", "check"); !strings.Contains(out, "dasar-pamong: ok") {
-		t.Fatalf("bundled course: %s", out)
+	out := p.ok("", "lessons", "check")
+	for _, want := range []string{"dasar-pamong: ok", "2 modules, 6 lessons, 34 questions",
+		"lesson l1-uu-desa: 3 SMS of cards, 5 SMS for its quiz with every answer right", "all lessons: 48 SMS"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bundled course: output lacks %q:\n%s", want, out)
+		}
 	}
 	dir := t.TempDir()
 	src, err := os.ReadFile("../../lessons/courses/dasar-pamong/course.yaml")
@@ -215,6 +219,13 @@ func TestLessonsCheck(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("lessons check output lacks %q:\n%s", want, r.stdout)
 		}
+	}
+	if !strings.HasSuffix(r.stderr, ": 2 problems\n") {
+		t.Errorf("stderr = %q, want the count of problems", r.stderr)
+	}
+	os.WriteFile(filepath.Join(dir, "01-pemerintahan.yaml"), mod, 0o644)
+	if r := p.run("", "lessons", "check", dir); r.code != 1 || !strings.HasSuffix(r.stderr, ": 1 problem\n") {
+		t.Errorf("exit %d, stderr %q; want 1 and \"1 problem\"", r.code, r.stderr)
 	}
 }
 
