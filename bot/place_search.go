@@ -15,8 +15,9 @@ type PlaceSearch struct {
 	// Places are the villages found, best first: at most MaxMatches for a
 	// name, at most MaxListed+1 for a kecamatan.
 	Places []Place
-	// Total is how many villages fit as well as the best (a name), or how
-	// many the kecamatan has (In set).
+	// Total is how many villages fit as well as the best (a name; 1 when
+	// the first is clearly the one), or how many the kecamatan has (In
+	// set).
 	Total int
 	// In is the kecamatan whose villages Places are, when the query named
 	// one (its Village is empty).

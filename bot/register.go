@@ -176,7 +176,9 @@ func (t *turn) showSearch(q PlaceQuery) {
 		}
 	case s.Total > MaxMatches:
 		t.text(msgTooMany(s.Total, q.Name))
-	case len(s.Places) == 1:
+	case len(s.Places) == 1 || s.Total == 1:
+		// One village fits clearly best: confirming it is one reply less
+		// than a list, and "bukan" still leads back.
 		t.askConfirmVillage(&s.Places[0])
 	default:
 		choices := make([]Choice, len(s.Places))
