@@ -74,18 +74,7 @@ const selectRegionPath = `SELECT code, name FROM regions WHERE code = ANY($1) OR
 // RegionPath returns the named regions from the province down to code, or
 // nil when code is unknown.
 func (d *DB) RegionPath(ctx context.Context, code region.Code) ([]region.Region, error) {
-	codes := []string{string(code)}
-	for _, a := range code.Ancestors() {
-		codes = append(codes, string(a))
-	}
-	var path []region.Region
-	if err := d.db.SelectContext(ctx, &path, selectRegionPath, pq.Array(codes)); err != nil {
-		return nil, fmt.Errorf("look up region %s: %w", code, err)
-	}
-	if len(path) == 0 || path[len(path)-1].Code != code {
-		return nil, nil
-	}
-	return path, nil
+	return regionPath(ctx, d.db, code)
 }
 
 const countRegions = `SELECT count(*) FROM regions`
