@@ -87,3 +87,12 @@ func regionPath(ctx context.Context, g getter, code region.Code) ([]region.Regio
 	}
 	return path, nil
 }
+
+// FindPlace looks up what q asks for outside a conversation, as
+// HandleInbound does inside one: the village of a code, or the villages
+// of a kecamatan or a name. known tells whether any regions are imported.
+func (d *DB) FindPlace(ctx context.Context, q bot.PlaceQuery) (place *bot.Place, search *bot.PlaceSearch, known bool, err error) {
+	var in bot.Input
+	err = lookupPlace(ctx, d.db, q, &in)
+	return in.Place, in.Search, in.RegionsKnown, err
+}

@@ -87,3 +87,14 @@ func (d *DB) CountRegions(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+const analyzeRegions = `ANALYZE regions`
+
+// Analyze refreshes the planner's statistics of the regions table, which a
+// bulk import changes at once; autovacuum would do it, later.
+func (d *DB) Analyze(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, analyzeRegions); err != nil {
+		return fmt.Errorf("analyze regions: %w", err)
+	}
+	return nil
+}
