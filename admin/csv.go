@@ -163,6 +163,9 @@ func parseOfficial(rec []string, cols map[string]int, width int) (store.Official
 	if post, err := role.Parse(field("role")); err != nil {
 		problems = append(problems, err.Error())
 	} else {
+		if code, err := region.ParseVillage(field("village_code")); err == nil && code.IsKelurahan() {
+			post = role.AtKelurahan(post)
+		}
 		o.Role, o.RoleTitle = post.Name, post.Title
 	}
 	if v := field("village_code"); v == "" {

@@ -294,10 +294,12 @@ func stepAskRole(t *turn) {
 		return
 	}
 	l := &t.st.Learner
-	if region.Code(l.VillageCode).IsKelurahan() && (m.Name == role.KepalaDesa || m.Name == role.AnggotaBPD) {
-		t.text(msgNoKadesHere)
-		t.askRole()
-		return
+	if region.Code(l.VillageCode).IsKelurahan() {
+		if m = role.AtKelurahan(m); m.Name == role.KepalaDesa || m.Name == role.AnggotaBPD {
+			t.text(msgNoKadesHere)
+			t.askRole()
+			return
+		}
 	}
 	l.Role, l.RoleTitle, l.Registered = m.Name, m.Title, true
 	t.emit(Registered{})

@@ -40,7 +40,7 @@ const Lainnya = "Lainnya"
 var Posts = []Post{
 	{Name: KepalaDesa, Short: "Kades", Aliases: []string{"kades", "kepdes", "kepala desa"},
 		Titles: []string{"Kuwu", "Perbekel", "Wali Nagari", "Keuchik", "Geuchik", "Kepala Gampong", "Kepala Kampung",
-			"Pambakal", "Hukum Tua", "Lurah Desa", "Kepala Pekon", "Kepala Tiyuh", "Kepala Lembang", "Petinggi"}},
+			"Pambakal", "Hukum Tua", "Lurah Desa", "Lurah", "Kepala Pekon", "Kepala Tiyuh", "Kepala Lembang", "Petinggi"}},
 	{Name: "Sekretaris Desa", Short: "Sekdes", Aliases: []string{"sekdes", "carik", "sekretaris"}},
 	{Name: "Kaur Keuangan", Short: "Kaur Keu", Aliases: []string{"kaur keu", "bendahara", "bendahara desa", "kaur keuangan desa"}},
 	{Name: "Kaur Perencanaan", Short: "Kaur Ren", Aliases: []string{"kaur ren", "kaur perencanaan", "kaur renc"}},
@@ -87,6 +87,17 @@ func (m Match) Label() string {
 		return m.Name
 	}
 	return m.Name + " (" + m.Title + ")"
+}
+
+// AtKelurahan reads a post named by an official of a kelurahan. There a
+// Lurah is the civil servant who heads it, not a Kepala Desa (in DIY the
+// head of a desa, a kalurahan, is also called Lurah): recorded as
+// Lainnya, keeping the word.
+func AtKelurahan(m Match) Match {
+	if m.Name == KepalaDesa && m.Title == "Lurah" {
+		return Match{Name: Lainnya, Title: m.Title}
+	}
+	return m
 }
 
 // byWord maps every accepted word, normalized, to its post.

@@ -26,7 +26,7 @@ func TestFind(t *testing.T) {
 		{"kasi_pel", "Kasi Pelayanan", ""},
 		{"Ketua BPD", "Anggota BPD", ""},
 		{"Camat", "", ""},
-		{"lurah", "", ""}, // a kelurahan head is a civil servant, not a Kades
+		{"lurah", "Kepala Desa", "Lurah"}, // the head of a kalurahan (a desa) in DIY
 		{"", "", ""},
 		{"1", "", ""},
 	}
@@ -64,5 +64,15 @@ func TestParseSaysWhatIsWrong(t *testing.T) {
 	}
 	if m, err := Parse("Kuwu"); err != nil || m.Label() != "Kepala Desa (Kuwu)" {
 		t.Errorf("Parse(Kuwu) = %+v, %v", m, err)
+	}
+}
+
+func TestLurahOfAKelurahanIsNoKepalaDesa(t *testing.T) {
+	m, _ := Find("Lurah")
+	if got := AtKelurahan(m); got.Name != Lainnya || got.Title != "Lurah" {
+		t.Errorf("AtKelurahan(%+v) = %+v", m, got)
+	}
+	if m, _ := Find("Kades"); AtKelurahan(m) != m {
+		t.Errorf("AtKelurahan changed %+v", m)
 	}
 }
