@@ -170,7 +170,7 @@ func (t *turn) showSearch(q PlaceQuery) {
 		case q.Kind == QueryDistrict:
 			t.text(msgUnknownDistrict(string(q.Code)))
 		case q.Name == "":
-			t.text(msgNotFound("kec " + q.District))
+			t.text(msgDistrictNotFound(q.District))
 		default:
 			t.text(msgNotFound(q.Name))
 		}

@@ -42,6 +42,10 @@ func msgNotFound(name string) string {
 	return fmt.Sprintf("Desa \"%s\" tidak ditemukan. Periksa ejaannya, atau kirim kode kecamatan 6 angka untuk melihat daftar desanya.", titleCase(name))
 }
 
+func msgDistrictNotFound(name string) string {
+	return fmt.Sprintf("Kecamatan \"%s\" tidak ditemukan. Periksa ejaannya, atau ketik nama desa Anda.", titleCase(name))
+}
+
 func msgTooMany(n int, name string) string {
 	return fmt.Sprintf("Ada %d desa bernama %s. Ketik juga kecamatan atau kabupatennya, contoh: %s kec Cileunyi, atau %s kab Bandung.",
 		n, titleCase(name), titleCase(name), titleCase(name))
