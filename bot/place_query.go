@@ -173,22 +173,27 @@ func PlaceLookup(st State, text string) PlaceQuery {
 	return ParsePlaceQuery(text)
 }
 
-// pickNumber reads a number picked from a list: "2", "2.", "no 2" are 2;
-// village codes and longer numbers are not picks.
+// Words around a number picked from a list: "no 2", "nomor 2 pak".
+var (
+	pickPrefixes = map[string]bool{"no": true, "nomor": true, "nomer": true, "pilih": true, "pilihan": true, "yang": true}
+	pickSuffixes = map[string]bool{"pak": true, "bu": true, "bapak": true, "ibu": true, "ya": true, "saja": true, "aja": true, "deh": true}
+)
+
+// pickNumber reads a number picked from a list: "2", "2.", "no 2", "2 pak"
+// are 2; village codes and longer numbers are not picks.
 func pickNumber(text string) (int, bool) {
 	ws := words(text)
-	if len(ws) == 0 || len(ws) > 2 {
-		return 0, false
+	for len(ws) > 1 && pickPrefixes[ws[0]] {
+		ws = ws[1:]
 	}
-	if len(ws) == 2 && ws[0] != "no" && ws[0] != "nomor" && ws[0] != "pilih" && ws[0] != "nomer" {
-		return 0, false
+	for len(ws) > 1 && pickSuffixes[ws[len(ws)-1]] {
+		ws = ws[:len(ws)-1]
 	}
-	w := ws[len(ws)-1]
-	if len(w) > 2 {
+	if len(ws) != 1 || len(ws[0]) > 2 {
 		return 0, false
 	}
 	n := 0
-	for _, r := range w {
+	for _, r := range ws[0] {
 		if r < '0' || r > '9' {
 			return 0, false
 		}

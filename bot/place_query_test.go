@@ -59,6 +59,7 @@ func TestPlaceLookupOnlyWhereAVillageIsAsked(t *testing.T) {
 		{"a village picked", choose, "1", PlaceQuery{}},
 		{"a kecamatan picked", choose, "2", PlaceQuery{Kind: QueryDistrict, Code: "32.73.01"}},
 		{"a pick out of range", choose, "7", PlaceQuery{}},
+		{"a polite pick", choose, "nomor 2 pak", PlaceQuery{Kind: QueryDistrict, Code: "32.73.01"}},
 		{"a new search", choose, "cimekar", PlaceQuery{Kind: QueryName, Name: "cimekar"}},
 	}
 	for _, tt := range tests {
