@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/lib/pq"
-
 	"github.com/pamong-desa/pamong/bot"
 	"github.com/pamong-desa/pamong/region"
 )
@@ -50,42 +48,27 @@ func lookupPlace(ctx context.Context, g getter, q bot.PlaceQuery, in *bot.Input)
 	return err
 }
 
+const selectPlace = `
+SELECT v.code, v.name AS village, coalesce(d.name, '') AS district, coalesce(k.name, '') AS regency,
+       coalesce(p.name, '') AS province, 0 AS score, 1 AS tied
+FROM regions v
+LEFT JOIN regions d ON d.code = left(v.code, 8)
+LEFT JOIN regions k ON k.code = left(v.code, 5)
+LEFT JOIN regions p ON p.code = left(v.code, 2)
+WHERE v.code = $1 AND v.level = 4`
+
 // placeByCode returns the village with this code and the names above it,
 // or nil when there is none.
 func placeByCode(ctx context.Context, g getter, code region.Code) (*bot.Place, error) {
-	path, err := regionPath(ctx, g, code)
-	if err != nil || path == nil {
-		return nil, err
+	var rows []placeRow
+	if err := g.SelectContext(ctx, &rows, selectPlace, string(code)); err != nil {
+		return nil, fmt.Errorf("look up village %s: %w", code, err)
 	}
-	p := &bot.Place{Code: string(code), Kelurahan: code.IsKelurahan()}
-	for _, r := range path {
-		switch r.Code.Level() {
-		case region.Province:
-			p.Province = r.Name
-		case region.Regency:
-			p.Regency = r.Name
-		case region.District:
-			p.District = r.Name
-		case region.Village:
-			p.Village = r.Name
-		}
-	}
-	return p, nil
-}
-
-func regionPath(ctx context.Context, g getter, code region.Code) ([]region.Region, error) {
-	codes := []string{string(code)}
-	for _, a := range code.Ancestors() {
-		codes = append(codes, string(a))
-	}
-	var path []region.Region
-	if err := g.SelectContext(ctx, &path, selectRegionPath, pq.Array(codes)); err != nil {
-		return nil, fmt.Errorf("look up region %s: %w", code, err)
-	}
-	if len(path) == 0 || path[len(path)-1].Code != code {
+	if len(rows) == 0 {
 		return nil, nil
 	}
-	return path, nil
+	p := rows[0].place()
+	return &p, nil
 }
 
 // FindPlace looks up what q asks for outside a conversation, as

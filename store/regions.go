@@ -74,7 +74,18 @@ const selectRegionPath = `SELECT code, name FROM regions WHERE code = ANY($1) OR
 // RegionPath returns the named regions from the province down to code, or
 // nil when code is unknown.
 func (d *DB) RegionPath(ctx context.Context, code region.Code) ([]region.Region, error) {
-	return regionPath(ctx, d.db, code)
+	codes := []string{string(code)}
+	for _, a := range code.Ancestors() {
+		codes = append(codes, string(a))
+	}
+	var path []region.Region
+	if err := d.db.SelectContext(ctx, &path, selectRegionPath, pq.Array(codes)); err != nil {
+		return nil, fmt.Errorf("look up region %s: %w", code, err)
+	}
+	if len(path) == 0 || path[len(path)-1].Code != code {
+		return nil, nil
+	}
+	return path, nil
 }
 
 const countRegions = `SELECT count(*) FROM regions`
@@ -86,15 +97,4 @@ func (d *DB) CountRegions(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("count regions: %w", err)
 	}
 	return n, nil
-}
-
-const analyzeRegions = `ANALYZE regions`
-
-// Analyze refreshes the planner's statistics of the regions table, which a
-// bulk import changes at once; autovacuum would do it, later.
-func (d *DB) Analyze(ctx context.Context) error {
-	if _, err := d.db.ExecContext(ctx, analyzeRegions); err != nil {
-		return fmt.Errorf("analyze regions: %w", err)
-	}
-	return nil
 }

@@ -212,3 +212,15 @@ func listDistrictIn(ctx context.Context, g getter, code region.Code) (*bot.Place
 	}
 	return s, nil
 }
+
+const analyzeRegions = `ANALYZE regions`
+
+// Analyze refreshes the planner's statistics of the regions table, which a
+// bulk import changes at once (the name search plans by them); autovacuum
+// would do it, later.
+func (d *DB) Analyze(ctx context.Context) error {
+	if _, err := d.db.ExecContext(ctx, analyzeRegions); err != nil {
+		return fmt.Errorf("analyze regions: %w", err)
+	}
+	return nil
+}
