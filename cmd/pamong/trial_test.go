@@ -13,15 +13,17 @@ import (
 func TestChatCourseTrialNeverTouchesRealLearners(t *testing.T) {
 	p := privateCluster(t)
 	const phone = "+6281200000777"
-	// A real learner registers and answers the whole pretest.
-	p.ok("halo\nSiti Aminah\n3204052001\n3\n"+strings.Repeat("1\n", 5), "chat", "--phone", phone)
+	// A real learner registers and answers the whole pretest. ("ya"
+	// confirms the village when regions are known, and is a reply the role
+	// step refuses when they are not: the script works either way.)
+	p.ok("halo\nSiti Aminah\n3204052001\nya\n3\n"+strings.Repeat("1\n", 5), "chat", "--phone", phone)
 	before := p.ok("MENU\n", "chat", "--phone", phone)
 	if !strings.Contains(before, "Posisi Anda:") {
 		t.Fatalf("real learner not registered:\n%s", before)
 	}
 
 	course := editedCourse(t)
-	r := p.run("halo\nSiti Trial\n3204052001\n1\n", "chat", "--phone", phone, "--course", course)
+	r := p.run("halo\nSiti Trial\n3204052001\nya\n1\n", "chat", "--phone", phone, "--course", course)
 	if r.code != 0 {
 		t.Fatalf("trial: exit %d: %s", r.code, r.stderr)
 	}
