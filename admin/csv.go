@@ -13,6 +13,7 @@ import (
 
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/region"
+	"github.com/pamong-desa/pamong/role"
 	"github.com/pamong-desa/pamong/store"
 )
 
@@ -36,7 +37,7 @@ const maxNameRunes = 100
 // UTF-8 byte-order mark, semicolons instead of commas (Excel in an
 // Indonesian locale), quoted fields with commas inside, blank lines (and
 // rows of empty cells). Each good row is normalized (phone to E.164, role
-// to its name in bot.Roles, village code to its dotted form, channel
+// to its name in role.Posts with a regional title kept, village code to its dotted form, channel
 // whatsapp or sms, "" when not given). Bad rows are returned separately
 // with their line number and every reason. A phone that appears again is a
 // bad row naming the line where it first appeared; the first is kept. An
@@ -159,8 +160,13 @@ func parseOfficial(rec []string, cols map[string]int, width int) (store.Official
 	case utf8.RuneCountInString(o.Name) > maxNameRunes:
 		problems = append(problems, fmt.Sprintf("name is longer than %d characters", maxNameRunes))
 	}
-	if o.Role, err = ParseRole(field("role")); err != nil {
+	if post, err := role.Parse(field("role")); err != nil {
 		problems = append(problems, err.Error())
+	} else {
+		if code, err := region.ParseVillage(field("village_code")); err == nil && code.IsKelurahan() {
+			post = role.AtKelurahan(post)
+		}
+		o.Role, o.RoleTitle = post.Name, post.Title
 	}
 	if v := field("village_code"); v == "" {
 		problems = append(problems, "village_code is empty")

@@ -55,7 +55,7 @@ func TestReadOfficials(t *testing.T) {
 				`3: phone "0812345" is too short for an Indonesian mobile number`,
 				`4: phone "0812345678901234" is too long for an Indonesian mobile number`,
 				`5: phone "+14155550100" is not an Indonesian number`,
-				`6: name is empty; role "Camat" is not known; want one of ` + strings.Join(rolesForTest(), ", ") + ` (or Kades, Sekdes, Kaur Keu, Kadus, BPD); "32.04" is a regency code; a village code has 10 digits, like 32.04.05.2001; channel "fax": want whatsapp or sms`,
+				`6: name is empty; role "Camat" is not known; want one of ` + strings.Join(rolesForTest(), ", ") + ` (or Kades, Sekdes, Kaur Keu, Kadus, BPD, or a regional name such as Kuwu or Wali Nagari); "32.04" is a regency code; a village code has 10 digits, like 32.04.05.2001; channel "fax": want whatsapp or sms`,
 				"7: phone is empty; village_code is empty",
 				"8: has 6 fields; the header has 5",
 			}},
@@ -97,14 +97,15 @@ func TestReadOfficials(t *testing.T) {
 }
 
 func rolesForTest() []string {
-	return []string{"Kepala Desa", "Sekretaris Desa", "Kaur Keuangan", "Kaur Umum dan Perencanaan", "Kaur Tata Usaha dan Umum",
+	return []string{"Kepala Desa", "Sekretaris Desa", "Kaur Keuangan", "Kaur Perencanaan", "Kaur Umum dan Perencanaan", "Kaur Tata Usaha dan Umum",
 		"Kasi Pemerintahan", "Kasi Kesejahteraan", "Kasi Pelayanan", "Kepala Dusun", "Anggota BPD", "Lainnya"}
 }
 
 func TestParseRole(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Kepala Desa", "Kepala Desa"}, {"kepala desa", "Kepala Desa"}, {"  KEPALA   DESA ", "Kepala Desa"},
-		{"Kades", "Kepala Desa"}, {"Kades.", "Kepala Desa"}, {"Wali Nagari", "Kepala Desa"}, {"Keuchik", "Kepala Desa"},
+		{"Kades", "Kepala Desa"}, {"Kades.", "Kepala Desa"}, {"Wali Nagari", "Kepala Desa"}, {"Keuchik", "Kepala Desa"}, {"Kuwu", "Kepala Desa"},
+		{"Bendahara", "Kaur Keuangan"}, {"Kaur Perencanaan", "Kaur Perencanaan"},
 		{"Sekdes", "Sekretaris Desa"}, {"Kaur Keu", "Kaur Keuangan"}, {"Kaur Umum/Ren", "Kaur Umum dan Perencanaan"},
 		{"Kaur TU & Umum", "Kaur Tata Usaha dan Umum"}, {"Kasi Pem", "Kasi Pemerintahan"}, {"Kasi Kesra", "Kasi Kesejahteraan"},
 		{"kasi_pel", "Kasi Pelayanan"}, {"Kadus", "Kepala Dusun"}, {"BPD", "Anggota BPD"}, {"Ketua BPD", "Anggota BPD"},

@@ -26,14 +26,16 @@ func (t *turn) goTo(s Stage)        { t.st.Conversation.Stage = s }
 
 // stepHandlers answer ordinary text (not a keyword) in each step.
 var stepHandlers = map[Stage]func(*turn){
-	StageNew:            stepNew,
-	StageAskName:        stepAskName,
-	StageAskVillage:     stepAskVillage,
-	StageConfirmVillage: stepConfirmVillage,
-	StageAskRole:        stepAskRole,
-	StageQuestion:       stepQuestion,
-	StageLessonEnd:      stepLessonEnd,
-	StageCourseEnd:      stepCourseEnd,
+	StageNew:              stepNew,
+	StageAskName:          stepAskName,
+	StageAskVillage:       stepAskVillage,
+	StageConfirmVillage:   stepConfirmVillage,
+	StageChooseVillage:    stepChooseVillage,
+	StageConfirmKelurahan: stepConfirmKelurahan,
+	StageAskRole:          stepAskRole,
+	StageQuestion:         stepQuestion,
+	StageLessonEnd:        stepLessonEnd,
+	StageCourseEnd:        stepCourseEnd,
 }
 
 // Step runs the conversation one inbound message forward. It never fails:

@@ -21,10 +21,12 @@ var keywordHandlers = map[Keyword]func(*turn){
 	KeyWhatsApp: func(t *turn) {
 		t.st.Learner.Channel = WhatsApp
 		t.text(msgPreferWhatsApp)
+		t.resumeIfRegistering()
 	},
 	KeySMS: func(t *turn) {
 		t.st.Learner.Channel = SMS
 		t.text(msgPreferSMS)
+		t.resumeIfRegistering()
 	},
 }
 
@@ -149,18 +151,7 @@ func keyScore(t *turn) {
 // resume sends again what the learner is expected to answer now.
 func (t *turn) resume() {
 	if !t.st.Learner.Registered {
-		switch t.st.Conversation.Stage {
-		case StageAskName:
-			t.askName()
-		case StageAskVillage:
-			t.askVillage()
-		case StageConfirmVillage:
-			t.confirmVillage()
-		case StageAskRole:
-			t.askRole()
-		default:
-			stepNew(t)
-		}
+		t.resumeRegistration()
 		return
 	}
 	if t.st.Progress == nil {

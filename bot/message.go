@@ -10,6 +10,9 @@ type Input struct {
 	// Place is the region named by Text when Text reads as a village code
 	// that exists; the caller looks it up, since the engine does no I/O.
 	Place *Place
+	// Search is what the caller found for the PlaceLookup of this text: a
+	// name or a kecamatan code typed where a village is asked for.
+	Search *PlaceSearch
 	// RegionsKnown tells whether any regions are imported; without them a
 	// well-formed village code is accepted unchecked.
 	RegionsKnown bool

@@ -60,23 +60,6 @@ func ParseKeyword(text string) Keyword {
 	return keywords[strings.ToUpper(t)]
 }
 
-var (
-	yesWords = map[string]bool{"1": true, "ya": true, "y": true, "iya": true, "yes": true, "benar": true, "betul": true, "ok": true, "oke": true}
-	noWords  = map[string]bool{"2": true, "bukan": true, "tidak": true, "no": true, "n": true, "salah": true, "tdk": true}
-)
-
-// parseYesNo reads an answer to "Balas 1 (Ya) atau 2 (Bukan)".
-func parseYesNo(text string) (yes, ok bool) {
-	t := strings.ToLower(strings.TrimFunc(text, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }))
-	switch {
-	case yesWords[t]:
-		return true, true
-	case noWords[t]:
-		return false, true
-	}
-	return false, false
-}
-
 // cleanName turns what a learner typed as their name into a name, or ""
 // when it does not look like one.
 func cleanName(text string) string {

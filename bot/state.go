@@ -30,9 +30,12 @@ type State struct {
 
 // Learner is the official's profile.
 type Learner struct {
-	Phone       string  `json:"phone"`
-	Name        string  `json:"name,omitempty"`
-	Role        string  `json:"role,omitempty"`
+	Phone string `json:"phone"`
+	Name  string `json:"name,omitempty"`
+	Role  string `json:"role,omitempty"`
+	// RoleTitle is the regional name the official gave for Role ("Kuwu"
+	// for Kepala Desa), kept as they wrote it.
+	RoleTitle   string  `json:"role_title,omitempty"`
 	VillageCode string  `json:"village_code,omitempty"`
 	Channel     Channel `json:"channel,omitempty"`
 	Registered  bool    `json:"registered,omitempty"`
@@ -48,7 +51,12 @@ const (
 	StageAskName        Stage = "ask_name"
 	StageAskVillage     Stage = "ask_village"
 	StageConfirmVillage Stage = "confirm_village"
-	StageAskRole        Stage = "ask_role"
+	// StageChooseVillage waits for a number from Conversation.Choices.
+	StageChooseVillage Stage = "choose_village"
+	// StageConfirmKelurahan asks whether an official of a kelurahan
+	// (which has no Kepala Desa, BPD or APB Desa) wants the course anyway.
+	StageConfirmKelurahan Stage = "confirm_kelurahan"
+	StageAskRole          Stage = "ask_role"
 	// StageQuestion waits for the answer to Progress.QuestionID.
 	StageQuestion Stage = "question"
 	// StageLessonEnd waits for "next lesson", "retry the quiz" or "read
@@ -67,10 +75,21 @@ type Conversation struct {
 	Village string `json:"village,omitempty"`
 	// VillageLabel is how the village was named in the question.
 	VillageLabel string `json:"village_label,omitempty"`
+	// Choices are the villages or kecamatan of the list last shown, so that
+	// "2" picks the second.
+	Choices []Choice `json:"choices,omitempty"`
 	// LastReply is what ULANG sends again.
 	LastReply []Message `json:"last_reply,omitempty"`
 	// LastSeen is when the learner last wrote.
 	LastSeen time.Time `json:"last_seen,omitzero"`
+}
+
+// Choice is one entry of a numbered list of places.
+type Choice struct {
+	// Code is a village code, or a kecamatan code whose villages are listed
+	// next.
+	Code  string `json:"code"`
+	Label string `json:"label"`
 }
 
 // Quiz ids that are not lesson ids.

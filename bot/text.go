@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"strings"
 )
 
 // Learner-facing wording, in plain polite Indonesian. Kept short: on SMS
@@ -12,12 +11,6 @@ const (
 	msgAskName       = "Siapa nama lengkap Anda? Contoh: Siti Aminah"
 	msgNotUnderstood = "Maaf, balasan tidak dikenali."
 	msgBadName       = "Maaf, nama itu tidak terbaca. Balas dengan nama lengkap Anda dalam huruf, contoh: Siti Aminah"
-
-	msgBadVillage  = "Kode desa terdiri dari 10 angka, contoh 32.04.05.2001 atau 3204052001. Silakan coba lagi."
-	msgConfirmHint = "Balas 1 (Ya) atau 2 (Bukan)."
-
-	msgAskRole    = "Apa jabatan Anda? Balas dengan angka:"
-	msgRoleFooter = "Balas dengan angka 1-11."
 
 	msgRegisterFirst   = "Selesaikan pendaftaran dulu, ya."
 	msgOptedOut        = "Baik, Anda tidak akan menerima pesan lagi dari Pamong. Untuk kembali belajar, kirim MULAI."
@@ -46,61 +39,10 @@ const (
 	msgPreferSMS      = "Baik, pesan dari Pamong akan dikirim lewat SMS. Balas WA untuk kembali ke WhatsApp, LANJUT untuk meneruskan."
 )
 
-// roleAbbreviations are the short forms officials use themselves; they keep
-// the role menu inside one SMS.
-var roleAbbreviations = []string{"Kades", "Sekdes", "Kaur Keu", "Kaur Umum/Ren", "Kaur TU", "Kasi Pem", "Kasi Kesra", "Kasi Pel", "Kadus", "BPD", "Lainnya"}
-
-// Roles is the menu of positions an official picks from at registration.
-var Roles = []string{
-	"Kepala Desa",
-	"Sekretaris Desa",
-	"Kaur Keuangan",
-	"Kaur Umum dan Perencanaan",
-	"Kaur Tata Usaha dan Umum",
-	"Kasi Pemerintahan",
-	"Kasi Kesejahteraan",
-	"Kasi Pelayanan",
-	"Kepala Dusun",
-	"Anggota BPD",
-	"Lainnya",
-}
-
 func msgHelp() Message {
 	return Message{Kind: KindText, Title: "Perintah Pamong", SMSTitle: "Perintah",
 		Text: "MENU: posisi belajar\nLANJUT: teruskan\nULANG: kirim ulang pesan terakhir\nMATERI: baca lagi materi pelajaran\nNILAI: nilai Anda\nWA atau SMS: terima pesan lewat WhatsApp atau SMS\nBERHENTI: berhenti menerima pesan\nMULAI: mulai lagi",
 		SMS:  "MENU posisi, LANJUT teruskan, ULANG kirim ulang, MATERI baca lagi, NILAI nilai, WA/SMS pilih saluran, BERHENTI berhenti, MULAI mulai lagi"}
-}
-
-func msgAskVillage(name string) string {
-	return fmt.Sprintf("Terima kasih, %s. Ketik kode desa Anda (10 angka), contoh 32.04.05.2001.", name)
-}
-
-func msgUnknownVillage(code string) string {
-	return fmt.Sprintf("Kode %s tidak ditemukan. Periksa lagi 10 angka kode desa Anda, misalnya di surat dari kecamatan, lalu kirim ulang.", code)
-}
-
-// villageLabel names a village the way officials say it: "Desa Cileunyi
-// Kulon, Kec. Cileunyi, Kab. Bandung, Jawa Barat".
-func villageLabel(p *Place) string {
-	kind := "Desa"
-	if p.Kelurahan {
-		kind = "Kel."
-	}
-	parts := []string{kind + " " + p.Village}
-	if p.District != "" {
-		parts = append(parts, "Kec. "+p.District)
-	}
-	if p.Regency != "" {
-		parts = append(parts, strings.Replace(p.Regency, "Kabupaten ", "Kab. ", 1))
-	}
-	if p.Province != "" {
-		parts = append(parts, p.Province)
-	}
-	return strings.Join(parts, ", ")
-}
-
-func msgConfirmVillage(label string) string {
-	return label + " — benar? " + msgConfirmHint
 }
 
 func scoreText(s Score) string {

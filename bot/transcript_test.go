@@ -12,7 +12,6 @@ import (
 
 	"github.com/pamong-desa/pamong/gsm7"
 	"github.com/pamong-desa/pamong/lessons"
-	"github.com/pamong-desa/pamong/region"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata/ from the engine's answers")
@@ -71,13 +70,6 @@ func testCourse(t testing.TB) *lessons.Course {
 	return c
 }
 
-// places is the region table the transcripts see.
-var places = map[string]Place{
-	"32.04.05.2001": {Code: "32.04.05.2001", Province: "Jawa Barat", Regency: "Kabupaten Bandung", District: "Cileunyi", Village: "Cileunyi Kulon"},
-	"52.01.01.2001": {Code: "52.01.01.2001", Province: "Nusa Tenggara Barat", Regency: "Kabupaten Lombok Barat", District: "Gerung", Village: "Dasan Geres"},
-	"32.73.01.1001": {Code: "32.73.01.1001", Province: "Jawa Barat", Regency: "Kota Bandung", District: "Sukasari", Village: "Sarijadi", Kelurahan: true},
-}
-
 func replay(t *testing.T, src string, course *lessons.Course) string {
 	var (
 		out          strings.Builder
@@ -128,10 +120,8 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 			out.WriteString(line + "\n")
 			now = now.Add(time.Minute)
 			in := Input{Text: line[2:], Channel: ch, Now: now, RegionsKnown: regionsKnown}
-			if code, err := region.ParseVillage(in.Text); err == nil && regionsKnown {
-				if p, ok := places[string(code)]; ok {
-					in.Place = &p
-				}
+			if regionsKnown {
+				in.Place, in.Search = fixtureLookup(PlaceLookup(st, in.Text))
 			}
 			res := Step(st, in, course)
 			st = res.State

@@ -13,7 +13,6 @@ import (
 
 	"github.com/pamong-desa/pamong/bot"
 	"github.com/pamong-desa/pamong/lessons"
-	"github.com/pamong-desa/pamong/region"
 )
 
 // Inbound is a message as a channel received it.
@@ -62,12 +61,6 @@ const outboxChannel = "pamong_outbox"
 // in parallel.
 func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Course) (Handled, error) {
 	var res Handled
-	// Reference data is read before the transaction: it is not part of the
-	// decision's consistency and should not hold the learner's lock longer.
-	place, regionsKnown, err := d.lookupPlace(ctx, in.Text)
-	if err != nil {
-		return res, err
-	}
 	now := d.now()
 	tx, err := d.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -93,7 +86,11 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	if err != nil {
 		return res, err
 	}
-	out := bot.Step(st, bot.Input{Text: in.Text, Channel: in.Channel, Now: now, Place: place, RegionsKnown: regionsKnown}, course)
+	input := bot.Input{Text: in.Text, Channel: in.Channel, Now: now}
+	if err := lookupPlace(ctx, tx, bot.PlaceLookup(st, in.Text), &input); err != nil {
+		return res, err
+	}
+	out := bot.Step(st, input, course)
 	res.Events = out.Events
 
 	if err := saveLearner(ctx, tx, lr.ID, out, now); err != nil {
@@ -134,45 +131,13 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	return res, nil
 }
 
-const regionsExist = `SELECT EXISTS (SELECT 1 FROM regions)`
-
-// lookupPlace finds the village a text names, when it reads as a village
-// code at all.
-func (d *DB) lookupPlace(ctx context.Context, text string) (*bot.Place, bool, error) {
-	code, err := region.ParseVillage(text)
-	if err != nil {
-		return nil, false, nil
-	}
-	var known bool
-	if err := d.db.GetContext(ctx, &known, regionsExist); err != nil {
-		return nil, false, fmt.Errorf("check regions: %w", err)
-	}
-	path, err := d.RegionPath(ctx, code)
-	if err != nil || path == nil {
-		return nil, known, err
-	}
-	p := &bot.Place{Code: string(code), Kelurahan: code.IsKelurahan()}
-	for _, r := range path {
-		switch r.Code.Level() {
-		case region.Province:
-			p.Province = r.Name
-		case region.Regency:
-			p.Regency = r.Name
-		case region.District:
-			p.District = r.Name
-		case region.Village:
-			p.Village = r.Name
-		}
-	}
-	return p, known, nil
-}
-
 // learnerRow is a learners row as the engine needs it.
 type learnerRow struct {
 	ID           int64          `db:"id"`
 	Phone        string         `db:"phone"`
 	Name         string         `db:"name"`
 	Role         string         `db:"role"`
+	RoleTitle    string         `db:"role_title"`
 	VillageCode  sql.NullString `db:"village_code"`
 	Channel      string         `db:"preferred_channel"`
 	Registered   bool           `db:"registered"`
@@ -183,7 +148,7 @@ type learnerRow struct {
 const (
 	insertLearner = `INSERT INTO learners (phone, preferred_channel) VALUES ($1, $2) ON CONFLICT (phone) DO NOTHING`
 	selectLearner = `
-SELECT id, phone, name, role, village_code, preferred_channel,
+SELECT id, phone, name, role, role_title, village_code, preferred_channel,
        registered_at IS NOT NULL AS registered, opted_out_at IS NOT NULL AS opted_out, conversation
 FROM learners WHERE phone = $1 FOR NO KEY UPDATE`
 )
@@ -220,7 +185,7 @@ func insertInbound(ctx context.Context, tx *sqlx.Tx, learnerID int64, in Inbound
 
 const updateLearner = `
 UPDATE learners SET
-    name = $2, role = $3, village_code = NULLIF($4, ''), preferred_channel = $5,
+    name = $2, role = $3, role_title = $10, village_code = NULLIF($4, ''), preferred_channel = $5,
     registered_at = CASE WHEN $6 THEN coalesce(registered_at, $9) END,
     opted_out_at  = CASE WHEN $7 THEN coalesce(opted_out_at, $9) END,
     conversation = $8, last_inbound_at = $9, updated_at = $9
@@ -233,7 +198,7 @@ func saveLearner(ctx context.Context, tx *sqlx.Tx, id int64, out bot.Output, now
 		return fmt.Errorf("save learner %d: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, updateLearner, id, l.Name, l.Role, l.VillageCode, string(l.Channel),
-		l.Registered, l.OptedOut, conv, now); err != nil {
+		l.Registered, l.OptedOut, conv, now, l.RoleTitle); err != nil {
 		return fmt.Errorf("save learner %d: %w", id, err)
 	}
 	return nil

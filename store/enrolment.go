@@ -55,7 +55,7 @@ func loadEnrolment(ctx context.Context, tx *sqlx.Tx, learnerID int64, courseID s
 // toState assembles the engine's view of a learner from their rows.
 func toState(lr learnerRow, enr *enrolmentRow) (bot.State, error) {
 	st := bot.State{Learner: bot.Learner{
-		Phone: lr.Phone, Name: lr.Name, Role: lr.Role, VillageCode: lr.VillageCode.String,
+		Phone: lr.Phone, Name: lr.Name, Role: lr.Role, RoleTitle: lr.RoleTitle, VillageCode: lr.VillageCode.String,
 		Channel: bot.Channel(lr.Channel), Registered: lr.Registered, OptedOut: lr.OptedOut,
 	}}
 	if err := json.Unmarshal(lr.Conversation, &st.Conversation); err != nil {

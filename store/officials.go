@@ -15,8 +15,10 @@ type Official struct {
 	// Line is where the row is in the file, for reports.
 	Line int
 	// Phone is E.164 and unique within one import.
-	Phone       string
-	Name, Role  string
+	Phone      string
+	Name, Role string
+	// RoleTitle is the regional name for Role the file used ("Kuwu").
+	RoleTitle   string
 	VillageCode region.Code
 	// Channel is "whatsapp" or "sms"; "" keeps an existing learner's
 	// channel and gives a new one WhatsApp.
@@ -42,7 +44,7 @@ type OfficialImport struct {
 
 const (
 	createOfficialsStaging = `
-CREATE TEMP TABLE officials_in (line integer, phone text, name text, role text, village_code text, channel text)
+CREATE TEMP TABLE officials_in (line integer, phone text, name text, role text, role_title text, village_code text, channel text)
 ON COMMIT DROP`
 	rejectOfficials = `
 SELECT i.line, CASE
@@ -60,19 +62,19 @@ ORDER BY i.line`
 	// them by name and skips registration because name, role and village
 	// are set.
 	insertOfficials = `
-INSERT INTO learners (phone, name, role, village_code, preferred_channel, source, created_at, updated_at)
-SELECT phone, name, role, village_code, coalesce(NULLIF(channel, ''), 'whatsapp'), 'import', $1, $1 FROM officials_in
+INSERT INTO learners (phone, name, role, role_title, village_code, preferred_channel, source, created_at, updated_at)
+SELECT phone, name, role, role_title, village_code, coalesce(NULLIF(channel, ''), 'whatsapp'), 'import', $1, $1 FROM officials_in
 ON CONFLICT (phone) DO NOTHING`
 	// Known officials get the file's name, role, village and channel;
 	// their conversation, progress and opt-out are never touched.
 	updateOfficials = `
-UPDATE learners l SET name = i.name, role = i.role, village_code = i.village_code,
+UPDATE learners l SET name = i.name, role = i.role, role_title = i.role_title, village_code = i.village_code,
     preferred_channel = coalesce(NULLIF(i.channel, ''), l.preferred_channel), updated_at = $1
 FROM officials_in i
 WHERE l.phone = i.phone
   AND coalesce(pamong_within(l.village_code, $2), false)
-  AND (l.name, l.role, l.village_code, l.preferred_channel)
-      IS DISTINCT FROM (i.name, i.role, i.village_code, coalesce(NULLIF(i.channel, ''), l.preferred_channel))`
+  AND (l.name, l.role, l.role_title, l.village_code, l.preferred_channel)
+      IS DISTINCT FROM (i.name, i.role, i.role_title, i.village_code, coalesce(NULLIF(i.channel, ''), l.preferred_channel))`
 )
 
 // ImportOfficials upserts officials by phone inside scope, in one
@@ -89,12 +91,12 @@ func (d *DB) ImportOfficials(ctx context.Context, scope region.Code, rows []Offi
 	if _, err := tx.ExecContext(ctx, createOfficialsStaging); err != nil {
 		return res, fmt.Errorf("import officials: create staging table: %w", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("officials_in", "line", "phone", "name", "role", "village_code", "channel"))
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("officials_in", "line", "phone", "name", "role", "role_title", "village_code", "channel"))
 	if err != nil {
 		return res, fmt.Errorf("import officials: start copy: %w", err)
 	}
 	for _, o := range rows {
-		if _, err := stmt.ExecContext(ctx, o.Line, o.Phone, o.Name, o.Role, string(o.VillageCode), o.Channel); err != nil {
+		if _, err := stmt.ExecContext(ctx, o.Line, o.Phone, o.Name, o.Role, o.RoleTitle, string(o.VillageCode), o.Channel); err != nil {
 			stmt.Close()
 			return res, fmt.Errorf("import officials: copy line %d: %w", o.Line, err)
 		}
