@@ -54,7 +54,7 @@ func Step(st State, in Input, course *lessons.Course) Output {
 	}
 
 	kw := ParseKeyword(in.Text)
-	if gap && t.st.Learner.Registered && !t.st.Learner.OptedOut && kw != KeyStop {
+	if gap && t.st.Learner.Registered && !t.st.Learner.OptedOut && kw != KeyStop && kw != KeyCheck {
 		t.welcomeBack()
 	}
 	switch {
@@ -79,6 +79,7 @@ func Step(st State, in Input, course *lessons.Course) Output {
 		}
 		handler(t)
 	}
+	t.issueCertificate()
 	if len(t.out) > 0 && kw != KeyRepeat {
 		t.st.Conversation.LastReply = t.out
 	}

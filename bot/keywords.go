@@ -16,6 +16,9 @@ var keywordHandlers = map[Keyword]func(*turn){
 	KeyHelp:   keyHelp,
 	KeyStop:   keyStop,
 	KeyStart:  keyStart,
+	// Certificates (certificate.go).
+	KeyCertificate: keyCertificate,
+	KeyCheck:       keyCheck,
 	KeyWhatsApp: func(t *turn) {
 		t.st.Learner.Channel = WhatsApp
 		t.text(msgPreferWhatsApp)

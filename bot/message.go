@@ -13,6 +13,11 @@ type Input struct {
 	// RegionsKnown tells whether any regions are imported; without them a
 	// well-formed village code is accepted unchecked.
 	RegionsKnown bool
+	// Certificate is the learner's certificate of this course, or the one
+	// they would be issued (Pending); Check answers "CEK <code>"
+	// (certificate.go).
+	Certificate *Certificate
+	Check       *Check
 }
 
 // Place is a village with the names of the regions above it.
@@ -48,6 +53,9 @@ type Message struct {
 	SMSOptions []string `json:"sms_options,omitempty"`
 	// Footer follows the options ("Balas 1-4.").
 	Footer string `json:"footer,omitempty"`
+	// Attachment names a document WhatsApp sends with the text (the
+	// certificate PDF); SMS carries the text alone.
+	Attachment string `json:"attachment,omitempty"`
 }
 
 // Output is what one step decided.

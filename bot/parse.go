@@ -44,6 +44,8 @@ var keywords = map[string]Keyword{
 	"WA":       KeyWhatsApp,
 	"WHATSAPP": KeyWhatsApp,
 	"SMS":      KeySMS,
+	// Certificates (certificate.go); CEK takes a code, see ParseKeyword.
+	"SERTIFIKAT": KeyCertificate,
 }
 
 // ParseKeyword recognises a keyword in any case with surrounding spaces and
@@ -52,6 +54,9 @@ func ParseKeyword(text string) Keyword {
 	t := strings.TrimSpace(text)
 	if t == "?" {
 		return KeyHelp
+	}
+	if _, ok := ParseCheck(t); ok {
+		return KeyCheck
 	}
 	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
 	return keywords[strings.ToUpper(t)]

@@ -79,6 +79,7 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 		now          = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
 		ch           = WhatsApp
 		regionsKnown = true
+		certs        = &fakeCertificates{}
 	)
 	for _, line := range strings.Split(strings.TrimRight(src, "\n"), "\n") {
 		switch {
@@ -103,6 +104,8 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 				}
 			case "no":
 				regionsKnown = false
+			case "revoke", "cek":
+				certs.directive(t, cmd, now)
 			case "imported":
 				f := strings.Split(line[len("@ imported "):], "|")
 				st.Learner.Name, st.Learner.Role, st.Learner.VillageCode = strings.TrimSpace(f[0]), strings.TrimSpace(f[1]), strings.TrimSpace(f[2])
@@ -118,7 +121,9 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 					in.Place = &p
 				}
 			}
+			in.Certificate, in.Check = certs.input(st, in.Text, now, course.Title)
 			res := Step(st, in, course)
+			certs.apply(in, res)
 			st = res.State
 			if res.Channel != ch && len(res.Messages) > 0 {
 				out.WriteString("(replies by " + string(res.Channel) + ")\n")
@@ -129,7 +134,7 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 						t.Errorf("after %q: SMS of %d %s segments: %q", line, n, enc, r.Text)
 					}
 				}
-				out.WriteString(strings.ReplaceAll(r.Text, "\n\n", "\n·\n") + "\n\n")
+				out.WriteString(strings.ReplaceAll(r.Text, "\n\n", "\n·\n") + "\n" + attachments(r) + "\n")
 			}
 			for _, e := range res.Events {
 				out.WriteString(eventLine(e) + "\n")
@@ -159,6 +164,8 @@ func eventLine(e Event) string {
 		return fmt.Sprintf("= course %s completed, post-test %d", e.CourseID, e.Score)
 	case RegionsMissing:
 		return "= warning: no regions imported, accepted " + e.Code
+	case CertificateIssued:
+		return "= certificate " + e.Code + " issued for " + e.CourseID
 	}
 	return fmt.Sprintf("= %T", e)
 }
