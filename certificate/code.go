@@ -37,11 +37,11 @@ const (
 var Bits = RandomChars * math.Log2(float64(len(Alphabet)))
 
 // Code is a certificate code in its compact form: 12 symbols of Alphabet,
-// the last a check character ("7K3QXR2M9ABW"). It is what the database
+// the last a check character ("674QU9ME527W"). It is what the database
 // keeps.
 type Code string
 
-// String is the printed form: "PMG-7K3Q-XR2M-9ABW".
+// String is the printed form: "PMG-674Q-U9ME-527W".
 func (c Code) String() string {
 	s := string(c)
 	if len(s) != Length {
@@ -149,3 +149,7 @@ func Parse(s string) (Code, error) {
 func GuessChance(n, valid float64) float64 {
 	return n * valid / math.Pow(float64(len(Alphabet)), RandomChars)
 }
+
+// DefaultIssuer is the issuer printed on certificates when PAMONG_ISSUER is
+// not set.
+const DefaultIssuer = "Program Pelatihan Aparatur Desa Pamong"

@@ -92,7 +92,12 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	if err != nil {
 		return res, err
 	}
-	out := bot.Step(st, bot.Input{Text: in.Text, Channel: in.Channel, Now: now, Place: place, RegionsKnown: regionsKnown}, course)
+	own, check, err := d.certificateInput(ctx, tx, lr, course, in, now)
+	if err != nil {
+		return res, err
+	}
+	out := bot.Step(st, bot.Input{Text: in.Text, Channel: in.Channel, Now: now, Place: place, RegionsKnown: regionsKnown,
+		Certificate: own, Check: check}, course)
 	res.Events = out.Events
 
 	if err := saveLearner(ctx, tx, lr.ID, out, now); err != nil {
@@ -104,6 +109,9 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 		}
 	}
 	if err := insertAnswers(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
+		return res, err
+	}
+	if err := d.applyCertificates(ctx, tx, lr.ID, course, own, out, now); err != nil {
 		return res, err
 	}
 	for _, e := range out.Events {
