@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/pamong-desa/pamong/certificate"
 	"github.com/pamong-desa/pamong/gsm7"
 )
 
@@ -236,13 +237,6 @@ func fitSMS(s string) string {
 	return string(r) + "..."
 }
 
-var months = []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
-
-// wib is Western Indonesian Time, in which certificate dates are written.
-var wib = time.FixedZone("WIB", 7*3600)
-
-// Date writes a day the Indonesian way: "30 November 2026" (in WIB).
-func Date(t time.Time) string {
-	t = t.In(wib)
-	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
-}
+// Date writes a day the Indonesian way, "30 November 2026", as the page
+// and the PDF do.
+func Date(t time.Time) string { return certificate.Date(t) }
