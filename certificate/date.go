@@ -16,3 +16,6 @@ func Date(t time.Time) string {
 	t = t.In(wib)
 	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
 }
+
+// Day is the ISO date of t in WIB ("2026-11-30"), for machines.
+func Day(t time.Time) string { return t.In(wib).Format(time.DateOnly) }

@@ -4,50 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/pamong-desa/pamong/bot"
 	"github.com/pamong-desa/pamong/certificate"
+	"github.com/pamong-desa/pamong/internal/learnertest"
 	"github.com/pamong-desa/pamong/internal/pgtest"
 	"github.com/pamong-desa/pamong/lessons"
 	"github.com/pamong-desa/pamong/store"
 )
 
-// passCourse takes a registered learner (see register) through the
-// pretest, every lesson and the post-test, answering wrongPost post-test
-// questions wrong, and returns what the last answer got.
 func passCourse(t testing.TB, db *store.DB, course *lessons.Course, phone string, wrongPost int) store.Handled {
 	t.Helper()
-	n := 0
-	answer := func(q lessons.Question, right bool) store.Handled {
-		choice := q.Answer
-		if !right {
-			choice = q.Answer%len(q.Options) + 1
-		}
-		n++
-		return say(t, db, course, phone, fmt.Sprintf("%s-pass-%d", phone, n), strconv.Itoa(choice))
-	}
-	for _, q := range course.Pretest {
-		answer(q, true)
-	}
-	for _, l := range course.Lessons() {
-		for _, q := range l.Quiz {
-			answer(q, true)
-		}
-		n++
-		say(t, db, course, phone, fmt.Sprintf("%s-pass-%d", phone, n), "1")
-	}
-	var h store.Handled
-	for i, q := range course.Posttest {
-		h = answer(q, i >= wrongPost)
-	}
-	return h
+	return learnertest.PassCourse(t, db, course, bot.WhatsApp, phone, wrongPost)
 }
 
-var codeInText = regexp.MustCompile(`PMG-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}`)
+var codeInText = learnertest.CodeInText
 
 func TestCertificateIssuedWithThePassAndKeptOnRetake(t *testing.T) {
 	ctx := context.Background()
