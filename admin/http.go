@@ -44,6 +44,7 @@ func (s *Service) Handler(log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /api/v1/announcements", h.announcements)
 	mux.HandleFunc("GET /api/v1/announcements/{id}", h.status)
 	mux.HandleFunc("POST /api/v1/announcements/{id}/cancel", h.cancel)
+	h.mountCertificates(mux) // certificates_http.go
 	return h.authenticated(mux)
 }
 

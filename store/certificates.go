@@ -113,8 +113,9 @@ UPDATE certificates SET posttest_score = $3, updated_at = $4
 WHERE learner_id = $1 AND course_id = $2 AND posttest_score < $3`
 )
 
-// ErrCertificateNotFound is a code no certificate has.
-var ErrCertificateNotFound = errors.New("certificate not found")
+// ErrCertificateNotFound is a code no certificate has; it is an
+// ErrNotFound.
+var ErrCertificateNotFound = fmt.Errorf("certificate %w", ErrNotFound)
 
 // CertificateByCode returns the certificate with this code.
 func (d *DB) CertificateByCode(ctx context.Context, code certificate.Code) (Certificate, error) {

@@ -53,7 +53,7 @@ func setUp(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code := learnertest.Certified(t, db, course, "+6281211112222", "Siti Aminah")
+	code := learnertest.Certified(t, db, course, "+6281211112222", "Siti Aminah", "32.04.05.2001")
 	mux := http.NewServeMux()
 	(&verify.Handler{Store: db, Log: slog.New(slog.DiscardHandler)}).Mount(mux)
 	srv := httptest.NewServer(mux)
@@ -189,5 +189,25 @@ func TestHTMLInNamesIsEscaped(t *testing.T) {
 	if strings.Contains(body, "<script>") || strings.Contains(body, "<b>Kaur") ||
 		!strings.Contains(body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Siti") {
 		t.Errorf("the name is not escaped:\n%s", body)
+	}
+}
+
+// A revocation shows on the next request of every format.
+func TestRevokedShowsAtOnce(t *testing.T) {
+	f := setUp(t)
+	if _, err := f.db.RevokeCertificate(context.Background(), "", f.code, "Data kelulusan <tidak> sah", "operator"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, page := f.get(t, "/v/"+f.code.String())
+	if !strings.Contains(page, "DICABUT pada") || !strings.Contains(page, "Data kelulusan &lt;tidak&gt; sah") || strings.Contains(page, "SAH: sertifikat") {
+		t.Errorf("page after revoke:\n%s", page)
+	}
+	_, _, js := f.get(t, "/v/"+f.code.String()+".json")
+	if !strings.Contains(js, `"status": "revoked"`) || !strings.Contains(js, `"revoked_reason": "Data kelulusan \u003ctidak\u003e sah"`) {
+		t.Errorf("JSON after revoke:\n%s", js)
+	}
+	_, _, pdf := f.get(t, "/v/"+f.code.String()+".pdf")
+	if !strings.HasPrefix(pdf, "%PDF-") {
+		t.Errorf("PDF after revoke: %.20q", pdf)
 	}
 }

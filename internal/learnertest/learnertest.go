@@ -26,11 +26,11 @@ func Say(t testing.TB, db *store.DB, course *lessons.Course, ch bot.Channel, pho
 	return h
 }
 
-// Register registers a learner as name, in village 32.04.05.2001 (which
-// the regions must hold), as Kaur Keuangan.
-func Register(t testing.TB, db *store.DB, course *lessons.Course, ch bot.Channel, phone, name string) {
+// Register registers a learner as name in a village (which the regions
+// must hold), as Kaur Keuangan.
+func Register(t testing.TB, db *store.DB, course *lessons.Course, ch bot.Channel, phone, name, village string) {
 	t.Helper()
-	for i, text := range []string{"halo", name, "3204052001", "1", "3"} {
+	for i, text := range []string{"halo", name, village, "1", "3"} {
 		Say(t, db, course, ch, phone, fmt.Sprintf("%s-reg-%d", phone, i), text)
 	}
 }
@@ -71,11 +71,11 @@ func PassCourse(t testing.TB, db *store.DB, course *lessons.Course, ch bot.Chann
 // CodeInText finds a printed certificate code.
 var CodeInText = regexp.MustCompile(`PMG-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}`)
 
-// Certified registers a learner, passes the course and returns the code of
-// the certificate the pass brought.
-func Certified(t testing.TB, db *store.DB, course *lessons.Course, phone, name string) certificate.Code {
+// Certified registers a learner in a village, passes the course and
+// returns the code of the certificate the pass brought.
+func Certified(t testing.TB, db *store.DB, course *lessons.Course, phone, name, village string) certificate.Code {
 	t.Helper()
-	Register(t, db, course, bot.WhatsApp, phone, name)
+	Register(t, db, course, bot.WhatsApp, phone, name, village)
 	h := PassCourse(t, db, course, bot.WhatsApp, phone, 0)
 	for _, r := range h.Replies {
 		if s := CodeInText.FindString(r.Text); s != "" {
