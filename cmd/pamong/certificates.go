@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/pamong-desa/pamong/certificate"
 	"github.com/pamong-desa/pamong/store"
+	"github.com/pamong-desa/pamong/verify"
+	"github.com/pamong-desa/pamong/whatsapp"
 )
 
 // certificateSettings is what certificates are issued with: the issuer
@@ -27,6 +31,24 @@ func certificateSettings(cfg Config) store.CertificateSettings {
 		base = "http://" + net.JoinHostPort(host, port)
 	}
 	return store.CertificateSettings{Issuer: cfg.Issuer, PublicURL: base}
+}
+
+// certificateDocuments makes the certificate PDF that a WhatsApp message
+// names in its attachment (bot.PDFAttachment).
+func certificateDocuments(db *store.DB, log *slog.Logger) whatsapp.Documents {
+	v := &verify.Handler{Store: db, Log: log.With("component", "verify")}
+	return func(ctx context.Context, name string) ([]byte, string, string, error) {
+		raw, ok := strings.CutPrefix(name, "certificate:")
+		code, err := certificate.Parse(raw)
+		if !ok || err != nil {
+			return nil, "", "", fmt.Errorf("attachment %q: %w", name, whatsapp.ErrNoDocument)
+		}
+		data, err := v.PDF(ctx, code)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, "", "", fmt.Errorf("%v: %w", err, whatsapp.ErrNoDocument)
+		}
+		return data, "sertifikat-" + code.String() + ".pdf", "application/pdf", err
+	}
 }
 
 func certificatesCmd(ctx context.Context, e *env, args []string) error {

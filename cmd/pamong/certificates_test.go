@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,7 +13,9 @@ import (
 	"github.com/pamong-desa/pamong/gsm7"
 	"github.com/pamong-desa/pamong/internal/faketwilio"
 	"github.com/pamong-desa/pamong/internal/learnertest"
+	"github.com/pamong-desa/pamong/internal/pgtest"
 	"github.com/pamong-desa/pamong/lessons"
+	"github.com/pamong-desa/pamong/whatsapp"
 )
 
 // The end-to-end path through the binary: a learner completes the
@@ -137,5 +142,15 @@ func TestIssuerConfig(t *testing.T) {
 	}
 	if got := certificateSettings(Config{Addr: ":8080"}).PublicURL; got != "http://localhost:8080" {
 		t.Errorf("links without PAMONG_PUBLIC_URL: %q", got)
+	}
+}
+
+func TestCertificateDocuments(t *testing.T) {
+	db := pgtest.New(t)
+	docs := certificateDocuments(db, slog.New(slog.DiscardHandler))
+	for _, name := range []string{"certificate:674QU9ME527W", "certificate:nonsense", "photo:1"} {
+		if _, _, _, err := docs(context.Background(), name); !errors.Is(err, whatsapp.ErrNoDocument) {
+			t.Errorf("%s: %v, want ErrNoDocument", name, err)
+		}
 	}
 }

@@ -88,6 +88,7 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		// first-out, and the dispatcher's stop is deferred later).
 		defer wa.Close()
 		senders["whatsapp"] = wa
+		wa.SetDocuments(certificateDocuments(db, log)) // the certificate PDF
 		reg.MustRegister(wa.Collectors()...)
 		health.whatsapp = func() any { return wa.Status() }
 	}
