@@ -27,6 +27,8 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	@ restart                the state goes through JSON, as through the database
 //	@ no regions             no region reference data is imported
 //	@ imported NAME | ROLE | VILLAGE   an official an admin imported
+//	@ revoke REASON          an admin revokes the learner's certificate
+//	@ cek limited            this phone failed too many certificate look-ups
 //
 // The test replays the "> " and "@ " lines through the engine and compares
 // the whole transcript with the file; -update rewrites the file.

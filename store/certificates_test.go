@@ -81,6 +81,29 @@ func TestCertificateIssuedWithThePassAndKeptOnRetake(t *testing.T) {
 	}
 }
 
+// A learner who passed before certificates existed gets one with
+// SERTIFIKAT, once.
+func TestCertificateForAnEarlierPass(t *testing.T) {
+	db := pgtest.New(t)
+	seedRegions(t, db)
+	course := testCourse(t)
+	const phone = "+6281200000013"
+	register(t, db, course, phone)
+	passCourse(t, db, course, phone, 0)
+	if _, err := store.ExecForTest(context.Background(), db, `DELETE FROM certificates`); err != nil {
+		t.Fatal(err)
+	}
+	first := say(t, db, course, phone, "s1", "SERTIFIKAT")
+	second := say(t, db, course, phone, "s2", "SERTIFIKAT")
+	a, b := codeInText.FindString(first.Replies[0].Text), codeInText.FindString(second.Replies[0].Text)
+	if a == "" || a != b || count(t, db, "SELECT count(*) FROM certificates") != 1 {
+		t.Errorf("SERTIFIKAT after an earlier pass: %q then %q", first.Replies[0].Text, second.Replies[0].Text)
+	}
+	if !strings.Contains(first.Replies[0].Text, "Selamat") || strings.Contains(second.Replies[0].Text, "Selamat") {
+		t.Errorf("the first answer announces the new certificate, the second only sends it: %q, %q", first.Replies[0].Text, second.Replies[0].Text)
+	}
+}
+
 // CEK from a phone that never registered answers with the holder, and a
 // phone that keeps failing is refused before it can harvest codes.
 func TestCheckBySMS(t *testing.T) {
