@@ -46,6 +46,7 @@ func (s *Service) Handler(log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /api/v1/announcements/{id}", h.status)
 	mux.HandleFunc("POST /api/v1/announcements/{id}/cancel", h.cancel)
 	mux.HandleFunc("GET /api/v1/questions", h.questions)
+	h.mountCertificates(mux) // certificates_http.go
 	return h.authenticated(mux)
 }
 

@@ -57,7 +57,7 @@ func Step(st State, in Input, course *lessons.Course) Output {
 	}
 
 	kw := ParseKeyword(in.Text)
-	if gap && t.st.Learner.Registered && !t.st.Learner.OptedOut && kw != KeyStop {
+	if gap && t.st.Learner.Registered && !t.st.Learner.OptedOut && kw != KeyStop && kw != KeyCheck {
 		t.welcomeBack()
 	}
 	switch {
@@ -83,6 +83,7 @@ func Step(st State, in Input, course *lessons.Course) Output {
 		}
 		handler(t)
 	}
+	t.issueCertificate()
 	if len(t.out) > 0 && kw != KeyRepeat {
 		t.st.Conversation.LastReply = t.out
 	}

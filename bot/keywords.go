@@ -18,6 +18,9 @@ var keywordHandlers = map[Keyword]func(*turn){
 	KeyStart:  keyStart,
 	// MATERI sends the cards again (reread.go).
 	KeyMaterial: keyMaterial,
+	// Certificates (certificate.go).
+	KeyCertificate: keyCertificate,
+	KeyCheck:       keyCheck,
 	KeyWhatsApp: func(t *turn) {
 		t.st.Learner.Channel = WhatsApp
 		t.text(msgPreferWhatsApp)

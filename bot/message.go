@@ -16,6 +16,11 @@ type Input struct {
 	// RegionsKnown tells whether any regions are imported; without them a
 	// well-formed village code is accepted unchecked.
 	RegionsKnown bool
+	// Certificate is the learner's certificate of this course, or the one
+	// they would be issued (Pending); Check answers "CEK <code>"
+	// (certificate.go).
+	Certificate *Certificate
+	Check       *Check
 }
 
 // Place is a village with the names of the regions above it.
@@ -55,6 +60,9 @@ type Message struct {
 	// as the explanation after a right answer, which restates the card:
 	// on SMS the title alone is sent when the text would cost one more SMS.
 	SMSBrief bool `json:"sms_brief,omitempty"`
+	// Attachment names a document WhatsApp sends with the text (the
+	// certificate PDF); SMS carries the text alone.
+	Attachment string `json:"attachment,omitempty"`
 }
 
 // Output is what one step decided.

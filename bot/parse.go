@@ -44,6 +44,8 @@ var keywords = map[string]Keyword{
 	"WA":       KeyWhatsApp,
 	"WHATSAPP": KeyWhatsApp,
 	"SMS":      KeySMS,
+	// Certificates (certificate.go); CEK takes a code, see ParseKeyword.
+	"SERTIFIKAT": KeyCertificate,
 }
 
 // ParseKeyword recognises a keyword in any case with surrounding spaces and
@@ -55,6 +57,9 @@ func ParseKeyword(text string) Keyword {
 	}
 	if _, ok := parseMaterial(t); ok {
 		return KeyMaterial
+	}
+	if _, ok := ParseCheck(t); ok {
+		return KeyCheck
 	}
 	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
 	return keywords[strings.ToUpper(t)]

@@ -26,6 +26,8 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	@ restart                the state goes through JSON, as through the database
 //	@ no regions             no region reference data is imported
 //	@ imported NAME | ROLE | VILLAGE   an official an admin imported
+//	@ revoke REASON          an admin revokes the learner's certificate
+//	@ cek limited            this phone failed too many certificate look-ups
 //	@ registered [NAME | ROLE | VILLAGE]   a learner who has just finished
 //	                         registering (Siti Aminah, Kaur Keuangan,
 //	                         32.04.05.2001 unless named), not yet in the course
@@ -77,6 +79,7 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 		now          = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("WIB", 7*3600))
 		ch           = WhatsApp
 		regionsKnown = true
+		certs        = &fakeCertificates{}
 	)
 	for _, line := range strings.Split(strings.TrimRight(src, "\n"), "\n") {
 		switch {
@@ -101,6 +104,8 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 				}
 			case "no":
 				regionsKnown = false
+			case "revoke", "cek":
+				certs.directive(t, cmd, now)
 			case "imported":
 				st.Learner.Name, st.Learner.Role, st.Learner.VillageCode = learnerFields(t, line[len("@ imported "):])
 			case "registered":
@@ -123,7 +128,9 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 			if regionsKnown {
 				in.Place, in.Search = fixtureLookup(PlaceLookup(st, in.Text))
 			}
+			in.Certificate, in.Check = certs.input(st, in.Text, now, course.Title)
 			res := Step(st, in, course)
+			certs.apply(in, res)
 			st = res.State
 			for _, e := range res.Events {
 				out.WriteString(eventLine(e) + "\n")
@@ -137,7 +144,7 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 						t.Errorf("after %q: SMS of %d %s segments: %q", line, n, enc, r.Text)
 					}
 				}
-				out.WriteString(strings.ReplaceAll(r.Text, "\n\n", "\n·\n") + "\n\n")
+				out.WriteString(strings.ReplaceAll(r.Text, "\n\n", "\n·\n") + "\n" + attachments(r) + "\n")
 			}
 		}
 	}
@@ -179,6 +186,8 @@ func eventLine(e Event) string {
 		return fmt.Sprintf("= question for the admins, at %s %s (%s): %q", e.QuizID, e.QuestionID, e.Context, e.Text)
 	case RegionsMissing:
 		return "= warning: no regions imported, accepted " + e.Code
+	case CertificateIssued:
+		return "= certificate " + e.Code + " issued for " + e.CourseID
 	}
 	return fmt.Sprintf("= %T", e)
 }

@@ -25,6 +25,9 @@ type Message struct {
 	// Bulk is bot-initiated traffic (announcements, reminders), as opposed
 	// to a reply to the learner's own message; WhatsApp paces it.
 	Bulk bool
+	// Attachment names a document sent with the text where the channel
+	// can (the certificate PDF on WhatsApp); SMS ignores it.
+	Attachment string
 }
 
 // Sender hands messages to one provider.

@@ -90,6 +90,11 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	if err := lookupPlace(ctx, tx, bot.PlaceLookup(st, in.Text), &input); err != nil {
 		return res, err
 	}
+	own, check, err := d.certificateInput(ctx, tx, lr, course, in, now)
+	if err != nil {
+		return res, err
+	}
+	input.Certificate, input.Check = own, check
 	out := bot.Step(st, input, course)
 	res.Events = out.Events
 
@@ -105,6 +110,9 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 		return res, err
 	}
 	if err := insertQuestions(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
+		return res, err
+	}
+	if err := d.applyCertificates(ctx, tx, lr.ID, course, own, out, now); err != nil {
 		return res, err
 	}
 	for _, e := range out.Events {

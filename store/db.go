@@ -28,6 +28,8 @@ type DB struct {
 	db  *sqlx.DB
 	dsn string // for LISTEN, which needs a connection of its own
 	now func() time.Time
+	// certs is what certificates are issued with (certificates.go).
+	certs CertificateSettings
 }
 
 // Open connects to the database at url and checks that it answers.

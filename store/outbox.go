@@ -46,7 +46,8 @@ WITH due AS (
 )
 UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, lease_until = $4, updated_at = $1
 FROM due WHERE o.id = due.id
-RETURNING o.id, o.learner_id, o.channel, o.provider, o.to_address, o.text, o.segments, o.attempts, o.priority = 1`
+RETURNING o.id, o.learner_id, o.channel, o.provider, o.to_address, o.text, o.segments, o.attempts, o.priority = 1,
+          coalesce(jsonb_path_query_first(o.content, '$[*].attachment') #>> '{}', '')`
 
 // ClaimDue claims up to limit due messages for the channels that have a
 // sender, leasing them until now+lease.
@@ -60,7 +61,7 @@ func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease t
 	var msgs []dispatch.Message
 	for rows.Next() {
 		var m dispatch.Message
-		if err := rows.Scan(&m.ID, &m.LearnerID, &m.Channel, &m.Provider, &m.To, &m.Text, &m.Segments, &m.Attempt, &m.Bulk); err != nil {
+		if err := rows.Scan(&m.ID, &m.LearnerID, &m.Channel, &m.Provider, &m.To, &m.Text, &m.Segments, &m.Attempt, &m.Bulk, &m.Attachment); err != nil {
 			return nil, fmt.Errorf("claim outbox rows: %w", err)
 		}
 		msgs = append(msgs, m)

@@ -107,6 +107,8 @@ type Adapter struct {
 	random func() float64
 	after  func(d time.Duration, f func())
 
+	documents Documents // nil: attachments are not sent (document.go)
+
 	lock    lockKeeper   // nil without a Device
 	release func() error // closes the Device, if any
 

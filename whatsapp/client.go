@@ -31,6 +31,9 @@ type Client interface {
 
 	// SendMessage sends msg and returns WhatsApp's id for it.
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message) (types.MessageID, error)
+	// Upload encrypts and uploads a file (a certificate PDF) for a media
+	// message.
+	Upload(ctx context.Context, data []byte, kind whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
 	// MarkRead sends read receipts (blue ticks) for messages of a chat.
 	MarkRead(ctx context.Context, ids []types.MessageID, at time.Time, chat, sender types.JID) error
 	// IsOnWhatsApp asks which of the numbers ("+628…") have WhatsApp.
@@ -66,6 +69,10 @@ func (w wmClient) AddEventHandler(h func(any) bool)       { w.c.AddEventHandlerW
 func (w wmClient) SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message) (types.MessageID, error) {
 	resp, err := w.c.SendMessage(ctx, to, msg)
 	return resp.ID, err
+}
+
+func (w wmClient) Upload(ctx context.Context, data []byte, kind whatsmeow.MediaType) (whatsmeow.UploadResponse, error) {
+	return w.c.Upload(ctx, data, kind)
 }
 
 func (w wmClient) MarkRead(ctx context.Context, ids []types.MessageID, at time.Time, chat, sender types.JID) error {

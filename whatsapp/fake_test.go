@@ -3,6 +3,8 @@ package whatsapp
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -30,10 +32,12 @@ type fakeClient struct {
 	connectErr  error
 	onConnect   func() // runs inside Connect, e.g. to emit events
 
-	sent    []sentMessage
-	sendFn  func(to types.JID, msg *waE2E.Message) (types.MessageID, error)
-	read    []readCall
-	readErr error
+	sent      []sentMessage
+	uploads   [][]byte
+	uploadErr error
+	sendFn    func(to types.JID, msg *waE2E.Message) (types.MessageID, error)
+	read      []readCall
+	readErr   error
 
 	lookups   []string
 	notOnWA   map[string]bool // "+628…" → not on WhatsApp
@@ -47,7 +51,8 @@ type fakeClient struct {
 
 type sentMessage struct {
 	to   types.JID
-	text string
+	text string // the text, or a document's caption
+	doc  *waE2E.DocumentMessage
 }
 
 type readCall struct {
@@ -121,8 +126,23 @@ func (f *fakeClient) SendMessage(ctx context.Context, to types.JID, msg *waE2E.M
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.sent = append(f.sent, sentMessage{to, msg.GetConversation()})
+	f.sent = append(f.sent, sentMessage{to, msg.GetConversation() + msg.GetDocumentMessage().GetCaption(), msg.GetDocumentMessage()})
 	return types.MessageID("3EB0" + string(rune('A'+len(f.sent)))), nil
+}
+
+func (f *fakeClient) Upload(ctx context.Context, data []byte, kind whatsmeow.MediaType) (whatsmeow.UploadResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.uploadErr != nil {
+		return whatsmeow.UploadResponse{}, f.uploadErr
+	}
+	if kind != whatsmeow.MediaDocument {
+		return whatsmeow.UploadResponse{}, fmt.Errorf("upload of %q, want a document", kind)
+	}
+	f.uploads = append(f.uploads, data)
+	sum := sha256.Sum256(data)
+	return whatsmeow.UploadResponse{URL: "https://mmg.whatsapp.net/d/f/fake", DirectPath: "/v/t62/fake",
+		MediaKey: make([]byte, 32), FileEncSHA256: sum[:], FileSHA256: sum[:], FileLength: uint64(len(data))}, nil
 }
 
 func (f *fakeClient) MarkRead(ctx context.Context, ids []types.MessageID, at time.Time, chat, sender types.JID) error {

@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow"
-	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/pamong-desa/pamong/dispatch"
 )
@@ -50,7 +48,11 @@ func (a *Adapter) Send(ctx context.Context, m dispatch.Message) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	id, err := a.client.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(m.Text)})
+	msg, err := a.message(ctx, m)
+	if err != nil {
+		return "", err
+	}
+	id, err := a.client.SendMessage(ctx, to, msg)
 	if err != nil {
 		return "", a.classify("send WhatsApp message", err, m.Bulk)
 	}

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/pamong-desa/pamong/certificate"
 )
 
 // Config is everything Pamong reads from the environment. Each field names
@@ -18,6 +21,7 @@ type Config struct {
 	LogLevel    slog.Level // PAMONG_LOG_LEVEL
 	CoursePath  string     // PAMONG_COURSE; empty: the bundled course
 	PublicURL   string     // PAMONG_PUBLIC_URL
+	Issuer      string     // PAMONG_ISSUER: printed on certificates
 
 	SMSProvider string // SMS_PROVIDER: "", "twilio", "kannel"
 	Twilio      TwilioConfig
@@ -62,6 +66,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		Addr:        or(getenv("PAMONG_ADDR"), ":8080"),
 		CoursePath:  getenv("PAMONG_COURSE"),
 		PublicURL:   strings.TrimSuffix(getenv("PAMONG_PUBLIC_URL"), "/"),
+		Issuer:      or(strings.Join(strings.Fields(getenv("PAMONG_ISSUER")), " "), certificate.DefaultIssuer),
 		SMSProvider: strings.ToLower(getenv("SMS_PROVIDER")),
 		Twilio: TwilioConfig{
 			AccountSID:          getenv("TWILIO_ACCOUNT_SID"),
@@ -92,6 +97,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("PAMONG_PUBLIC_URL=%q: want the externally visible base URL, like https://pamong.example.go.id", c.PublicURL)
 		}
+	}
+	if n := utf8.RuneCountInString(c.Issuer); n > 120 {
+		bad("PAMONG_ISSUER is %d characters: want the issuing body's name, like \"Dinas PMD Provinsi Nusa Tenggara Barat\"", n)
 	}
 	switch c.SMSProvider {
 	case "", "twilio", "kannel":

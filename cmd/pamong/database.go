@@ -30,6 +30,7 @@ func openStore(ctx context.Context, e *env, log *slog.Logger) (*store.DB, error)
 	if err != nil {
 		return nil, err
 	}
+	db.SetCertificates(certificateSettings(e.cfg))
 	applied, err := db.Migrate(ctx)
 	if err != nil {
 		db.Close()

@@ -61,6 +61,7 @@ func commands() []command {
 		{"admin", "admins and their API tokens (admin create | list | revoke)", adminCmd},
 		{"officials", "import village officials (officials import FILE.csv)", officialsCmd},
 		{"announce", "send an announcement to officials, its status, cancel it", announceCmd},
+		{"certificates", "competency certificates (certificates list | revoke CODE --reason ...)", certificatesCmd},
 		{"whatsapp", "the WhatsApp device (whatsapp pair | status | logout)", whatsappCmd},
 		{"version", "print the version", versionCmd},
 	}

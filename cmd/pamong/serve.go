@@ -18,6 +18,7 @@ import (
 	"github.com/pamong-desa/pamong/admin"
 	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/store"
+	"github.com/pamong-desa/pamong/verify"
 )
 
 func serveCmd(ctx context.Context, e *env, args []string) error {
@@ -59,6 +60,8 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	// The admins' JSON API (README.md, "Admins").
 	adminAPI := &admin.Service{Store: db, SMSPrice: e.cfg.SMSPrice, CourseID: course.ID}
 	mux.Handle("/api/v1/", adminAPI.Handler(log.With("component", "admin")))
+	// Certificates, for anyone with a code (README.md, "Certificates").
+	(&verify.Handler{Store: db, Log: log.With("component", "verify")}).Mount(mux)
 
 	senders := map[string]dispatch.Sender{}
 	sms, smsExtra, err := setUpSMS(e.cfg, db, course, log, mux)
@@ -85,6 +88,7 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		// first-out, and the dispatcher's stop is deferred later).
 		defer wa.Close()
 		senders["whatsapp"] = wa
+		wa.SetDocuments(certificateDocuments(db, log)) // the certificate PDF
 		reg.MustRegister(wa.Collectors()...)
 		health.whatsapp = func() any { return wa.Status() }
 	}
