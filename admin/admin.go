@@ -18,6 +18,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -34,7 +35,7 @@ type Store interface {
 	AdminByTokenHash(ctx context.Context, tokenHash []byte) (store.Admin, error)
 	RegionExists(ctx context.Context, code region.Code) (bool, error)
 
-	ImportOfficials(ctx context.Context, scope region.Code, rows []store.Official, strict bool) (store.OfficialImport, error)
+	ImportOfficialsFrom(ctx context.Context, scope region.Code, rows iter.Seq2[store.Official, error], strict bool, listed int) (store.OfficialImport, error)
 	Officials(ctx context.Context, a store.Audience, limit, offset int) ([]store.OfficialRow, int, error)
 
 	CountAudience(ctx context.Context, a store.Audience, sendAt time.Time) (store.AudienceCount, error)
