@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/pamong-desa/pamong/region"
 	"github.com/pamong-desa/pamong/store"
@@ -147,6 +149,10 @@ var CourseStatuses = []string{"not_started", "in_progress", "completed"}
 func (s *Service) audience(ctx context.Context, who store.Admin, f Filter) (store.Audience, Filter, error) {
 	a := store.Audience{Scope: who.Scope, CourseID: s.CourseID}
 	var norm Filter
+	if len(f.Regions) > MaxRegions {
+		return a, norm, invalid("%d regions: at most %d regions in one request; name their common parent instead", len(f.Regions), MaxRegions)
+	}
+	seen := make(map[region.Code]bool, len(f.Regions))
 	for _, r := range f.Regions {
 		code, err := region.Parse(r)
 		if err != nil {
@@ -155,22 +161,35 @@ func (s *Service) audience(ctx context.Context, who store.Admin, f Filter) (stor
 		if !code.Within(who.Scope) {
 			return a, norm, forbidden("region %s is outside your region %s", code, ScopeName(who.Scope))
 		}
-		ok, err := s.Store.RegionExists(ctx, code)
+		if !seen[code] {
+			seen[code] = true
+			a.Regions = append(a.Regions, code)
+			norm.Regions = append(norm.Regions, string(code))
+		}
+	}
+	if len(a.Regions) > 0 {
+		missing, err := s.Store.MissingRegions(ctx, a.Regions)
 		if err != nil {
 			return a, norm, err
 		}
-		if !ok {
-			return a, norm, invalid("region %s is not among the imported regions", code)
+		switch len(missing) {
+		case 0:
+		case 1:
+			return a, norm, invalid("region %s is not among the imported regions", missing[0])
+		default:
+			names := make([]string, len(missing))
+			for i, m := range missing {
+				names[i] = string(m)
+			}
+			return a, norm, invalid("regions %s are not among the imported regions", strings.Join(names, ", "))
 		}
-		a.Regions = append(a.Regions, code)
-		norm.Regions = append(norm.Regions, string(code))
 	}
 	for _, r := range f.Roles {
 		role, err := ParseRole(r)
 		if err != nil {
 			return a, norm, invalid("%v", err)
 		}
-		a.Roles = append(a.Roles, role)
+		a.Roles = appendNew(a.Roles, role)
 	}
 	norm.Roles = a.Roles
 	for _, st := range f.Status {
@@ -181,7 +200,7 @@ func (s *Service) audience(ctx context.Context, who store.Admin, f Filter) (stor
 		if !ok {
 			return a, norm, invalid("status %q: want not_started, in_progress or completed", st)
 		}
-		a.Statuses = append(a.Statuses, st)
+		a.Statuses = appendNew(a.Statuses, st)
 	}
 	norm.Status = a.Statuses
 	for _, c := range f.Channels {
@@ -189,10 +208,20 @@ func (s *Service) audience(ctx context.Context, who store.Admin, f Filter) (stor
 		if err != nil || ch == "" {
 			return a, norm, invalid("channel %q: want whatsapp or sms", c)
 		}
-		a.Channels = append(a.Channels, ch)
+		a.Channels = appendNew(a.Channels, ch)
 	}
 	norm.Channels = a.Channels
 	return a, norm, nil
+}
+
+// appendNew appends v unless list has it: a value repeated thousands of
+// times in a query string is one value to the database. The lists are
+// short (valid values are few), so a scan is enough.
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
 }
 
 // OfficialList is one page of officials.
