@@ -218,7 +218,7 @@ func (h *api) importOfficials(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("officials imported", "admin", who.ID, "read", rep.Read, "inserted", rep.Inserted,
-		"updated", rep.Updated, "problems", len(rep.Problems), "imported", rep.Imported)
+		"updated", rep.Updated, "problems", rep.ProblemCount, "imported", rep.Imported)
 	status := http.StatusOK
 	if !rep.Imported {
 		status = http.StatusUnprocessableEntity
