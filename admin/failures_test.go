@@ -241,3 +241,22 @@ func (p *dbProxy) stop() {
 	}
 	p.conns = nil
 }
+
+// A request whose client has gone away is not a server error either.
+func TestAPIRequestOfAClientThatWentAway(t *testing.T) {
+	f := newFixture(t)
+	logs := &logBuffer{}
+	h := f.svc.Handler(slog.New(slog.NewTextHandler(logs, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, "GET", "/api/v1/officials", nil)
+	req.Header.Set("Authorization", "Bearer "+f.lobar)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 400 {
+		t.Errorf("%d %s", rec.Code, rec.Body)
+	}
+	if l := logs.String(); strings.Contains(l, "level=ERROR") || !strings.Contains(l, "the client went away") {
+		t.Errorf("log:\n%s", l)
+	}
+}

@@ -180,7 +180,7 @@ func (f *fixture) count(query string) int {
 func TestImportMemoryStaysBounded(t *testing.T) {
 	f := newFixture(t)
 	const (
-		size   = 8 << 20
+		size   = 4 << 20
 		header = "phone,name,role,village_code\n"
 	)
 	body := &rowsReader{header: header, row: func(int) string { return "x,,,\n" }, size: size}
