@@ -46,7 +46,12 @@ func ReadCSV(r io.Reader) ([]Region, []RowError, error) {
 		return nil, nil, fmt.Errorf("read header: %w", err)
 	}
 	if len(header) < 2 || !strings.EqualFold(strings.TrimSpace(header[0]), "code") || !strings.EqualFold(strings.TrimSpace(header[1]), "name") {
-		return nil, nil, fmt.Errorf("line 1: header is %q; want `code,name`", strings.Join(header, ","))
+		h := strings.Join(header, ",")
+		if len(h) > 100 {
+			// Name a long header by its start; the rest tells nothing more.
+			h = strings.ToValidUTF8(h[:100], "") + "…"
+		}
+		return nil, nil, fmt.Errorf("line 1: header is %q; want `code,name`", h)
 	}
 	var (
 		rows []Region
