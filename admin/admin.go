@@ -18,6 +18,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"time"
 
@@ -33,8 +34,9 @@ type Store interface {
 	RevokeAdmin(ctx context.Context, id int64) (store.Admin, error)
 	AdminByTokenHash(ctx context.Context, tokenHash []byte) (store.Admin, error)
 	RegionExists(ctx context.Context, code region.Code) (bool, error)
+	MissingRegions(ctx context.Context, codes []region.Code) ([]region.Code, error)
 
-	ImportOfficials(ctx context.Context, scope region.Code, rows []store.Official, strict bool) (store.OfficialImport, error)
+	ImportOfficialsFrom(ctx context.Context, scope region.Code, rows iter.Seq2[store.Official, error], strict bool, listed int) (store.OfficialImport, error)
 	Officials(ctx context.Context, a store.Audience, limit, offset int) ([]store.OfficialRow, int, error)
 
 	CountAudience(ctx context.Context, a store.Audience, sendAt time.Time) (store.AudienceCount, error)
@@ -78,6 +80,10 @@ var (
 	// ErrNotFound is something that does not exist.
 	ErrNotFound = errors.New("not found")
 )
+
+// MaxRegions is how many regions one request may name: a filter is a few
+// regencies or districts, and each costs the database work.
+const MaxRegions = 100
 
 // invalid wraps ErrInvalid with what was wrong.
 func invalid(format string, args ...any) error {

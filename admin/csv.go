@@ -1,16 +1,14 @@
 package admin
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pamong-desa/pamong/csvfile"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/region"
 	"github.com/pamong-desa/pamong/role"
@@ -30,77 +28,110 @@ var columnNames = map[string]string{
 // one cell).
 const maxNameRunes = 100
 
-// ReadOfficials reads an officials file: a header naming the columns
+// maxRow bounds one row of an officials file, far above any real one:
+// past it the file is refused rather than gathered in memory.
+const maxRow = 64 << 10
+
+// OfficialsReader reads an officials file one row at a time, so that a
+// file of any size is read in bounded memory: a header naming the columns
 // phone,name,role,village_code and optionally channel (in any order; the
 // Indonesian names telepon/hp, nama, jabatan, kode_desa, kanal work too),
 // then one official per line. It accepts what spreadsheets produce: a
 // UTF-8 byte-order mark, semicolons instead of commas (Excel in an
 // Indonesian locale), quoted fields with commas inside, blank lines (and
-// rows of empty cells). Each good row is normalized (phone to E.164, role
-// to its name in role.Posts with a regional title kept, village code to its dotted form, channel
-// whatsapp or sms, "" when not given). Bad rows are returned separately
-// with their line number and every reason. A phone that appears again is a
-// bad row naming the line where it first appeared; the first is kept. An
-// unreadable file or header is an error.
-func ReadOfficials(r io.Reader) ([]store.Official, []store.RowProblem, error) {
-	cr, err := newCSVReader(r)
+// rows of empty cells).
+type OfficialsReader struct {
+	cr    *csvfile.Reader
+	cols  map[string]int
+	width int
+}
+
+// NewOfficialsReader reads the header of r. An empty file or a header
+// without the needed columns is ErrInvalid.
+func NewOfficialsReader(r io.Reader) (*OfficialsReader, error) {
+	cr, err := csvfile.NewReader(r, maxRow)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, nil, invalid("the file is empty; want a header line phone,name,role,village_code[,channel] and one official per line")
-	}
-	if err != nil {
-		return nil, nil, invalid("read header: %v", err)
+	var tooLong *csvfile.TooLongError
+	switch {
+	case errors.Is(err, io.EOF):
+		return nil, invalid("the file is empty; want a header line phone,name,role,village_code[,channel] and one official per line")
+	case errors.As(err, &tooLong):
+		return nil, invalid("%v", err)
+	case err != nil:
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, invalid("read header: %v", err)
+		}
+		return nil, fmt.Errorf("read officials file: %w", err)
 	}
 	cols, err := headerColumns(header)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	width := len(header) // the record is reused by the reader
-	var (
-		rows []store.Official
-		bad  []store.RowProblem
-		seen = map[string]int{}
-	)
+	// The record is reused by the reader: keep only its width.
+	return &OfficialsReader{cr: cr, cols: cols, width: len(header)}, nil
+}
+
+// Next returns the next row that is not blank, o with o.Line set. A row
+// that cannot be imported as it is has a non-empty problem giving every
+// reason; o is otherwise normalized (phone to E.164, role to its name in
+// role.Posts with a regional title kept, village code to its dotted form, channel whatsapp or sms, ""
+// when not given). At the end Next returns io.EOF. A row too long to be
+// an official's is ErrInvalid, and a failure to read is returned wrapped:
+// after either, the rest of the file cannot be read. Phones repeated on
+// several lines are not found here (that takes a set the size of the
+// file): the store finds them.
+func (r *OfficialsReader) Next() (o store.Official, problem string, err error) {
 	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+		rec, err := r.cr.Read()
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
+			var (
+				pe      *csv.ParseError
+				tooLong *csvfile.TooLongError
+			)
+			switch {
+			case errors.Is(err, io.EOF):
+				return o, "", io.EOF
+			case errors.As(err, &pe):
 				reason := pe.Err.Error()
 				if pe.Line > pe.StartLine {
 					// An unclosed quote swallows the lines after it.
 					reason = fmt.Sprintf("%s: a quoted field runs from line %d to line %d; close the quote", reason, pe.StartLine, pe.Line)
 				}
-				bad = append(bad, store.RowProblem{Line: pe.StartLine, Reason: reason})
-				continue
+				return store.Official{Line: pe.StartLine}, reason, nil
+			case errors.As(err, &tooLong):
+				return o, "", invalid("%v", err)
 			}
-			return nil, nil, fmt.Errorf("read officials file: %w", err)
+			return o, "", fmt.Errorf("read officials file: %w", err)
 		}
-		// Only a record read without error has field positions.
-		line, _ := cr.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
-		o, problems := parseOfficial(rec, cols, width)
+		// Only a record read without error has field positions.
+		line, _ := r.cr.FieldPos(0)
+		o, problems := parseOfficial(rec, r.cols, r.width)
 		o.Line = line
-		if first, dup := seen[o.Phone]; dup && o.Phone != "" {
-			problems = append(problems, fmt.Sprintf("phone %s is also on line %d; only line %d is imported", o.Phone, first, first))
-		}
-		if len(problems) > 0 {
-			bad = append(bad, store.RowProblem{Line: line, Reason: strings.Join(problems, "; ")})
-			continue
-		}
-		seen[o.Phone] = line
-		rows = append(rows, o)
+		return o, clip(strings.Join(problems, "; "), maxReason), nil
 	}
-	sort.Slice(bad, func(i, j int) bool { return bad[i].Line < bad[j].Line })
-	return rows, bad, nil
+}
+
+// maxReason bounds a problem's text: reasons quote the cells they are
+// about, and a cell may be long.
+const maxReason = 1000
+
+// clip shortens s to at most n bytes, on a rune boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // headerColumns maps column names to field indexes.
@@ -122,8 +153,10 @@ func headerColumns(header []string) (map[string]int, error) {
 		}
 	}
 	if len(missing) > 0 {
+		// The header is quoted to show what was read; a long one only by
+		// its start.
 		return nil, invalid("line 1: header %q lacks %s; want phone,name,role,village_code[,channel]",
-			strings.Join(header, ","), strings.Join(missing, ", "))
+			clip(strings.Join(header, ","), 200), strings.Join(missing, ", "))
 	}
 	return cols, nil
 }
@@ -216,30 +249,4 @@ func blank(rec []string) bool {
 		}
 	}
 	return true
-}
-
-// newCSVReader skips a UTF-8 byte-order mark and picks the separator from
-// the header line: Excel in an Indonesian locale saves with semicolons.
-func newCSVReader(r io.Reader) (*csv.Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		if _, err := br.Discard(3); err != nil {
-			return nil, fmt.Errorf("read file: %w", err)
-		}
-	}
-	head, err := br.Peek(4096)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, fmt.Errorf("read file: %w", err)
-	}
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	cr := csv.NewReader(br)
-	if bytes.Count(head, []byte(";")) > bytes.Count(head, []byte(",")) {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = true
-	return cr, nil
 }

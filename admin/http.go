@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -22,8 +23,9 @@ const (
 
 // Handler serves the admins' JSON API under /api/v1/. Every request needs
 // `Authorization: Bearer <token>` of an admin who is not revoked (else
-// 401); errors are {"error": "..."} with 400 (malformed), 403 (outside the
-// admin's region), 404 or 422 (a strict import with bad rows).
+// 401); errors are {"error": "..."} with 400 (malformed, or an upload cut
+// off), 403 (outside the admin's region), 404, 422 (a strict import with
+// bad rows) or 503 (the database is not answering: try again).
 //
 //	GET  /api/v1/me                           the admin: id, name, scope
 //	GET  /api/v1/officials                    ?region=&role=&status=&channel=&limit=&offset=
@@ -87,7 +89,23 @@ func caller(r *http.Request) store.Admin { return r.Context().Value(adminKey{}).
 // message in the body. This is the one place errors become statuses.
 func (h *api) fail(w http.ResponseWriter, r *http.Request, err error, extra map[string]any) {
 	status := http.StatusInternalServerError
+	var cut *cutOffError
 	switch {
+	case errors.As(err, &cut):
+		// The client's connection broke or it stopped sending: nothing
+		// for the operator to fix.
+		h.log.Info("admin API: upload cut off", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "the upload ended before the end of the file; send it again"})
+		return
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		h.log.Info("admin API: the client went away", "method", r.Method, "path", r.URL.Path)
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "the request was cancelled"})
+		return
+	case store.Unavailable(err):
+		h.log.Warn("admin API: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "30")
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": "the database is not answering; try again in a minute"})
+		return
 	case errors.Is(err, ErrUnauthorized):
 		status = http.StatusUnauthorized
 		w.Header().Set("WWW-Authenticate", `Bearer realm="pamong"`)
@@ -192,7 +210,7 @@ func (h *api) importOfficials(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	who := caller(r)
-	rep, err := h.s.ImportOfficials(r.Context(), who, http.MaxBytesReader(w, r.Body, maxCSVBody), strict)
+	rep, err := h.s.ImportOfficials(r.Context(), who, &uploadReader{r: http.MaxBytesReader(w, r.Body, maxCSVBody)}, strict)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -203,7 +221,7 @@ func (h *api) importOfficials(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.log.Info("officials imported", "admin", who.ID, "read", rep.Read, "inserted", rep.Inserted,
-		"updated", rep.Updated, "problems", len(rep.Problems), "imported", rep.Imported)
+		"updated", rep.Updated, "problems", rep.ProblemCount, "imported", rep.Imported)
 	status := http.StatusOK
 	if !rep.Imported {
 		status = http.StatusUnprocessableEntity
@@ -312,3 +330,23 @@ func (h *api) questions(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, list)
 }
+
+// uploadReader marks the errors of reading a request body, other than its
+// size limit, as the upload being cut off: a client that disconnects
+// mid-upload is not a server error.
+type uploadReader struct{ r io.Reader }
+
+func (u *uploadReader) Read(p []byte) (int, error) {
+	n, err := u.r.Read(p)
+	var tooBig *http.MaxBytesError
+	if err != nil && !errors.Is(err, io.EOF) && !errors.As(err, &tooBig) {
+		err = &cutOffError{err}
+	}
+	return n, err
+}
+
+// cutOffError is a request body that ended early or broke.
+type cutOffError struct{ err error }
+
+func (e *cutOffError) Error() string { return "upload cut off: " + e.err.Error() }
+func (e *cutOffError) Unwrap() error { return e.err }

@@ -2,9 +2,11 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/pamong-desa/pamong/region"
 	"github.com/pamong-desa/pamong/store"
@@ -17,54 +19,114 @@ type ImportReport struct {
 	Inserted  int `json:"inserted"`
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
-	// Problems are the rows not imported, by line.
-	Problems []store.RowProblem `json:"problems"`
+	// Problems are the first MaxProblems rows not imported, by line;
+	// ProblemCount counts all of them.
+	Problems     []store.RowProblem `json:"problems"`
+	ProblemCount int                `json:"problem_count"`
 	// Imported is false when nothing was written: a strict import with a
 	// bad row, or a file reaching outside the admin's region.
 	Imported bool `json:"imported"`
 }
 
-// ImportOfficials loads an officials file (see ReadOfficials) for who.
-// Good rows are upserted by phone: a new official is created ready to be
-// greeted by name, a known one gets the file's name, role, village and
-// channel, and nothing else of theirs changes (progress, conversation,
-// opt-out). Bad rows are reported and skipped, or, with strict, nothing is
-// imported at all. A file with an official whose village lies outside
-// who's region is refused whole with ErrForbidden, naming the lines.
+// MaxProblems is how many bad rows an import report lists: enough to fix a
+// file by, and a file of a million bad rows still gets a short answer.
+const MaxProblems = 100
+
+// ImportOfficials loads an officials file (see OfficialsReader) for who,
+// streaming it: rows go to the database as they are read, so memory stays
+// bounded whatever the file's size. Good rows are upserted by phone: a new
+// official is created ready to be greeted by name, a known one gets the
+// file's name, role, village and channel, and nothing else of theirs
+// changes (progress, conversation, opt-out). Bad rows (and all but the
+// first of several rows with one phone) are reported and skipped, or, with
+// strict, nothing is imported at all. A file with an official whose
+// village lies outside who's region is refused whole with ErrForbidden,
+// naming the first such lines.
 func (s *Service) ImportOfficials(ctx context.Context, who store.Admin, r io.Reader, strict bool) (ImportReport, error) {
 	rep := ImportReport{Problems: []store.RowProblem{}}
-	rows, bad, err := ReadOfficials(r)
+	rd, err := NewOfficialsReader(r)
 	if err != nil {
 		return rep, err
 	}
-	rep.Read = len(rows) + len(bad)
-	var outside []store.RowProblem
-	for _, o := range rows {
-		if !o.VillageCode.Within(who.Scope) {
-			outside = append(outside, store.RowProblem{Line: o.Line,
-				Reason: fmt.Sprintf("village %s is outside your region %s", o.VillageCode, ScopeName(who.Scope))})
+	var bad, outside problems
+	// Rows are passed on only while the import can still be written:
+	// after an official outside the region (or, with strict, a bad row)
+	// the file is read on only to count and list what is wrong with it.
+	rows := func(yield func(store.Official, error) bool) {
+		for {
+			o, problem, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				yield(o, err)
+				return
+			}
+			rep.Read++
+			switch {
+			case problem != "":
+				bad.add(o.Line, problem)
+			case !o.VillageCode.Within(who.Scope):
+				outside.add(o.Line, fmt.Sprintf("village %s is outside your region %s", o.VillageCode, ScopeName(who.Scope)))
+			case outside.count == 0 && (!strict || bad.count == 0):
+				if !yield(o, nil) {
+					return
+				}
+			}
+		}
+		if outside.count > 0 || (strict && bad.count > 0) {
+			yield(store.Official{}, errNotImported)
 		}
 	}
-	if len(outside) > 0 {
-		rep.Problems = outside
+	res, err := s.Store.ImportOfficialsFrom(ctx, who.Scope, rows, strict, MaxProblems)
+	switch {
+	case outside.count > 0 && errors.Is(err, errNotImported):
+		rep.Problems, rep.ProblemCount = outside.list, outside.count
 		return rep, forbidden("%d officials of the file are outside %s (first on line %d); nothing was imported",
-			len(outside), ScopeName(who.Scope), outside[0].Line)
-	}
-	rep.Problems = append(rep.Problems, bad...)
-	if strict && len(bad) > 0 {
+			outside.count, ScopeName(who.Scope), outside.list[0].Line)
+	case errors.Is(err, errNotImported):
+		rep.Problems, rep.ProblemCount = bad.list, bad.count
 		return rep, nil
-	}
-	res, err := s.Store.ImportOfficials(ctx, who.Scope, rows, strict)
-	if err != nil {
+	case err != nil:
 		return rep, fromStore(err)
 	}
-	rep.Problems = append(rep.Problems, res.Rejected...)
-	sort.SliceStable(rep.Problems, func(i, j int) bool { return rep.Problems[i].Line < rep.Problems[j].Line })
+	rep.Problems, rep.ProblemCount = mergeProblems(bad.list, res.Rejected), bad.count+res.RejectedCount
 	rep.Imported = res.Committed
 	if res.Committed {
 		rep.Inserted, rep.Updated, rep.Unchanged = res.Inserted, res.Updated, res.Unchanged
 	}
 	return rep, nil
+}
+
+// errNotImported ends the rows of an import that must not be written.
+var errNotImported = errors.New("the file is not imported")
+
+// problems keeps the first MaxProblems rows not imported and counts them
+// all; rows come in line order.
+type problems struct {
+	list  []store.RowProblem
+	count int
+}
+
+func (p *problems) add(line int, reason string) {
+	p.count++
+	if len(p.list) < MaxProblems {
+		p.list = append(p.list, store.RowProblem{Line: line, Reason: reason})
+	}
+}
+
+// mergeProblems merges two lists ordered by line into the first
+// MaxProblems of both.
+func mergeProblems(a, b []store.RowProblem) []store.RowProblem {
+	out := make([]store.RowProblem, 0, min(len(a)+len(b), MaxProblems))
+	for len(out) < MaxProblems && (len(a) > 0 || len(b) > 0) {
+		if len(b) == 0 || (len(a) > 0 && a[0].Line <= b[0].Line) {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out
 }
 
 // Filter is a selection of officials as an admin composes it.
@@ -87,6 +149,10 @@ var CourseStatuses = []string{"not_started", "in_progress", "completed"}
 func (s *Service) audience(ctx context.Context, who store.Admin, f Filter) (store.Audience, Filter, error) {
 	a := store.Audience{Scope: who.Scope, CourseID: s.CourseID}
 	var norm Filter
+	if len(f.Regions) > MaxRegions {
+		return a, norm, invalid("%d regions: at most %d regions in one request; name their common parent instead", len(f.Regions), MaxRegions)
+	}
+	seen := make(map[region.Code]bool, len(f.Regions))
 	for _, r := range f.Regions {
 		code, err := region.Parse(r)
 		if err != nil {
@@ -95,22 +161,35 @@ func (s *Service) audience(ctx context.Context, who store.Admin, f Filter) (stor
 		if !code.Within(who.Scope) {
 			return a, norm, forbidden("region %s is outside your region %s", code, ScopeName(who.Scope))
 		}
-		ok, err := s.Store.RegionExists(ctx, code)
+		if !seen[code] {
+			seen[code] = true
+			a.Regions = append(a.Regions, code)
+			norm.Regions = append(norm.Regions, string(code))
+		}
+	}
+	if len(a.Regions) > 0 {
+		missing, err := s.Store.MissingRegions(ctx, a.Regions)
 		if err != nil {
 			return a, norm, err
 		}
-		if !ok {
-			return a, norm, invalid("region %s is not among the imported regions", code)
+		switch len(missing) {
+		case 0:
+		case 1:
+			return a, norm, invalid("region %s is not among the imported regions", missing[0])
+		default:
+			names := make([]string, len(missing))
+			for i, m := range missing {
+				names[i] = string(m)
+			}
+			return a, norm, invalid("regions %s are not among the imported regions", strings.Join(names, ", "))
 		}
-		a.Regions = append(a.Regions, code)
-		norm.Regions = append(norm.Regions, string(code))
 	}
 	for _, r := range f.Roles {
 		role, err := ParseRole(r)
 		if err != nil {
 			return a, norm, invalid("%v", err)
 		}
-		a.Roles = append(a.Roles, role)
+		a.Roles = appendNew(a.Roles, role)
 	}
 	norm.Roles = a.Roles
 	for _, st := range f.Status {
@@ -121,7 +200,7 @@ func (s *Service) audience(ctx context.Context, who store.Admin, f Filter) (stor
 		if !ok {
 			return a, norm, invalid("status %q: want not_started, in_progress or completed", st)
 		}
-		a.Statuses = append(a.Statuses, st)
+		a.Statuses = appendNew(a.Statuses, st)
 	}
 	norm.Status = a.Statuses
 	for _, c := range f.Channels {
@@ -129,10 +208,20 @@ func (s *Service) audience(ctx context.Context, who store.Admin, f Filter) (stor
 		if err != nil || ch == "" {
 			return a, norm, invalid("channel %q: want whatsapp or sms", c)
 		}
-		a.Channels = append(a.Channels, ch)
+		a.Channels = appendNew(a.Channels, ch)
 	}
 	norm.Channels = a.Channels
 	return a, norm, nil
+}
+
+// appendNew appends v unless list has it: a value repeated thousands of
+// times in a query string is one value to the database. The lists are
+// short (valid values are few), so a scan is enough.
+func appendNew(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
 }
 
 // OfficialList is one page of officials.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pamong-desa/pamong/csvfile"
 )
 
 // Region is one row of the reference file.
@@ -22,13 +24,17 @@ type RowError struct {
 
 func (e RowError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
+// maxRow bounds one row, far above a region's code and name: past it the
+// file is refused rather than gathered in memory.
+const maxRow = 64 << 10
+
 // ReadCSV reads a reference file with the header `code,name` (Excel's
 // semicolons and a UTF-8 byte-order mark are accepted too) and returns its
 // good rows and, separately, every malformed row with its line number, so an
 // admin can fix all of them in one pass. A missing or wrong header, or a file
 // that is not CSV at all, is an error.
 func ReadCSV(r io.Reader) ([]Region, []RowError, error) {
-	cr, err := newCSVReader(r)
+	cr, err := csvfile.NewReader(r, maxRow)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -40,7 +46,12 @@ func ReadCSV(r io.Reader) ([]Region, []RowError, error) {
 		return nil, nil, fmt.Errorf("read header: %w", err)
 	}
 	if len(header) < 2 || !strings.EqualFold(strings.TrimSpace(header[0]), "code") || !strings.EqualFold(strings.TrimSpace(header[1]), "name") {
-		return nil, nil, fmt.Errorf("line 1: header is %q; want `code,name`", strings.Join(header, ","))
+		h := strings.Join(header, ",")
+		if len(h) > 100 {
+			// Name a long header by its start; the rest tells nothing more.
+			h = strings.ToValidUTF8(h[:100], "") + "…"
+		}
+		return nil, nil, fmt.Errorf("line 1: header is %q; want `code,name`", h)
 	}
 	var (
 		rows []Region
@@ -88,22 +99,4 @@ func ReadCSV(r io.Reader) ([]Region, []RowError, error) {
 		rows = append(rows, Region{Code: code, Name: name})
 	}
 	return rows, bad, nil
-}
-
-// newCSVReader skips a byte-order mark and picks the separator from the
-// header line: Excel in an Indonesian locale saves CSV with semicolons.
-func newCSVReader(r io.Reader) (*csv.Reader, error) {
-	br := newPeekReader(r)
-	head, err := br.peekLine()
-	if err != nil {
-		return nil, fmt.Errorf("read file: %w", err)
-	}
-	cr := csv.NewReader(br)
-	if strings.Count(head, ";") > strings.Count(head, ",") {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	cr.ReuseRecord = true
-	return cr, nil
 }

@@ -30,6 +30,8 @@ func TestReadCSV(t *testing.T) {
 		{name: "stray quote in the code", in: "code,name\n3\"2,Jawa Barat\n33,Jawa Tengah\n", rows: 1, bad: []string{`line 2: bare " in non-quoted-field`}},
 		{name: "empty", in: "", wantErr: "empty"},
 		{name: "wrong header", in: "kode,nama\n32,Jawa Barat\n", wantErr: "want `code,name`"},
+		{name: "a long header is named by its start", in: "kode," + strings.Repeat("x", 10_000) + "\n32,Jawa Barat\n",
+			wantErr: `header is "kode,` + strings.Repeat("x", 95) + `…"; want`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/pamong-desa/pamong/region"
 )
 
@@ -84,6 +86,26 @@ func (d *DB) RevokeAdmin(ctx context.Context, id int64) (Admin, error) {
 		return a, fmt.Errorf("revoke admin %d: %w", id, err)
 	}
 	return a, nil
+}
+
+const missingRegions = `
+SELECT c.code FROM unnest($1::text[]) WITH ORDINALITY AS c(code, n)
+WHERE NOT EXISTS (SELECT 1 FROM regions r WHERE r.code = c.code)
+ORDER BY c.n`
+
+// MissingRegions returns those of codes that are not among the imported
+// regions, in the order given, with one query however many codes there
+// are.
+func (d *DB) MissingRegions(ctx context.Context, codes []region.Code) ([]region.Code, error) {
+	in := make([]string, len(codes))
+	for i, c := range codes {
+		in[i] = string(c)
+	}
+	var missing []region.Code
+	if err := d.db.SelectContext(ctx, &missing, missingRegions, pq.Array(in)); err != nil {
+		return nil, fmt.Errorf("look up %d regions: %w", len(codes), err)
+	}
+	return missing, nil
 }
 
 const regionExists = `SELECT EXISTS (SELECT 1 FROM regions WHERE code = $1)`

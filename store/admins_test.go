@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/pamong-desa/pamong/internal/pgtest"
+	"github.com/pamong-desa/pamong/region"
 	"github.com/pamong-desa/pamong/store"
 )
 
@@ -57,5 +59,21 @@ func TestAdminTokenLifecycle(t *testing.T) {
 	}
 	if n := count(t, db, `SELECT count(*) FROM admins WHERE length(token_hash) = 32`); n != 2 {
 		t.Fatalf("%d admins have a 32-byte hash", n)
+	}
+}
+
+func TestMissingRegions(t *testing.T) {
+	db, _ := openRaw(t)
+	ctx := context.Background()
+	codes := []region.Code{"52.01", "52.01.09", villageLobar1, "99", "52.01.09"}
+	missing, err := db.MissingRegions(ctx, codes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(missing) != "[52.01.09 99 52.01.09]" {
+		t.Errorf("missing %v; want the unknown ones in the order given", missing)
+	}
+	if missing, err := db.MissingRegions(ctx, nil); err != nil || len(missing) != 0 {
+		t.Errorf("no codes: %v %v", missing, err)
 	}
 }

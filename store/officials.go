@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/pamong-desa/pamong/region"
@@ -34,36 +36,52 @@ type RowProblem struct {
 // OfficialImport counts what an import did.
 type OfficialImport struct {
 	Inserted, Updated, Unchanged int
-	// Rejected are rows the database refused: a village that is not among
-	// the imported regions, or a phone that belongs to a learner outside
-	// the scope.
-	Rejected []RowProblem
+	// Rejected are the first rows the database refused, by line: a phone
+	// already on an earlier line of the file, a village that is not among
+	// the imported regions or is outside the scope, a phone that belongs
+	// to a learner outside the scope. RejectedCount counts all of them.
+	Rejected      []RowProblem
+	RejectedCount int
 	// Committed is false when a strict import was rolled back.
 	Committed bool
 }
 
 const (
 	createOfficialsStaging = `
-CREATE TEMP TABLE officials_in (line integer, phone text, name text, role text, role_title text, village_code text, channel text)
+CREATE TEMP TABLE officials_in (line integer, phone text, name text, role text, role_title text, village_code text, channel text, reason text)
 ON COMMIT DROP`
+	// Temporary tables are never analyzed by autovacuum; the merge joins
+	// this one with learners, whatever its size.
+	analyzeOfficialsStaging = `ANALYZE officials_in`
+	// rejectOfficials marks the rows the database must refuse, with why.
+	// The first of several rows with one phone is the one imported.
 	rejectOfficials = `
-SELECT i.line, CASE
-    WHEN NOT pamong_within(i.village_code, $1) THEN 'village ' || i.village_code || ' is outside your region'
-    WHEN r.code IS NULL THEN 'village ' || i.village_code || ' is not among the imported regions'
-    ELSE 'phone ' || i.phone || ' cannot be imported in your region; ask a national admin' END AS reason
-FROM officials_in i
-LEFT JOIN regions r ON r.code = i.village_code
-LEFT JOIN learners l ON l.phone = i.phone
-WHERE NOT pamong_within(i.village_code, $1) OR r.code IS NULL
-   OR (l.id IS NOT NULL AND NOT coalesce(pamong_within(l.village_code, $1), false))
-ORDER BY i.line`
-	dropRejectedOfficials = `DELETE FROM officials_in WHERE line = ANY($1)`
+UPDATE officials_in s SET reason = x.reason
+FROM (
+    SELECT i.line, CASE
+        WHEN d.first < i.line THEN 'phone ' || i.phone || ' is also on line ' || d.first || '; only line ' || d.first || ' is imported'
+        WHEN NOT pamong_within(i.village_code, $1) THEN 'village ' || i.village_code || ' is outside your region'
+        WHEN r.code IS NULL THEN 'village ' || i.village_code || ' is not among the imported regions'
+        ELSE 'phone ' || i.phone || ' cannot be imported in your region; ask a national admin' END AS reason
+    FROM officials_in i
+    JOIN (SELECT line, min(line) OVER (PARTITION BY phone) AS first FROM officials_in) d ON d.line = i.line
+    LEFT JOIN regions r ON r.code = i.village_code
+    LEFT JOIN learners l ON l.phone = i.phone
+    WHERE d.first < i.line OR NOT pamong_within(i.village_code, $1) OR r.code IS NULL
+       OR (l.id IS NOT NULL AND NOT coalesce(pamong_within(l.village_code, $1), false))
+) x
+WHERE s.line = x.line`
+	// selectRejectedOfficials lists the first $1 refused rows and counts
+	// them all.
+	selectRejectedOfficials = `
+SELECT line, reason, count(*) OVER () AS total FROM officials_in WHERE reason IS NOT NULL ORDER BY line LIMIT $1`
 	// New officials are imported without registered_at: the engine greets
 	// them by name and skips registration because name, role and village
 	// are set.
 	insertOfficials = `
 INSERT INTO learners (phone, name, role, role_title, village_code, preferred_channel, source, created_at, updated_at)
 SELECT phone, name, role, role_title, village_code, coalesce(NULLIF(channel, ''), 'whatsapp'), 'import', $1, $1 FROM officials_in
+WHERE reason IS NULL
 ON CONFLICT (phone) DO NOTHING`
 	// Known officials get the file's name, role, village and channel;
 	// their conversation, progress and opt-out are never touched.
@@ -71,17 +89,34 @@ ON CONFLICT (phone) DO NOTHING`
 UPDATE learners l SET name = i.name, role = i.role, role_title = i.role_title, village_code = i.village_code,
     preferred_channel = coalesce(NULLIF(i.channel, ''), l.preferred_channel), updated_at = $1
 FROM officials_in i
-WHERE l.phone = i.phone
+WHERE l.phone = i.phone AND i.reason IS NULL
   AND coalesce(pamong_within(l.village_code, $2), false)
   AND (l.name, l.role, l.role_title, l.village_code, l.preferred_channel)
       IS DISTINCT FROM (i.name, i.role, i.role_title, i.village_code, coalesce(NULLIF(i.channel, ''), l.preferred_channel))`
 )
 
-// ImportOfficials upserts officials by phone inside scope, in one
-// transaction: the rows are streamed with COPY into a staging table, rows
-// the database must refuse are reported, and the rest are merged with two
-// set-based statements. With strict, any refused row rolls everything back.
+// ImportOfficials is ImportOfficialsFrom for rows in memory, listing every
+// refused row.
 func (d *DB) ImportOfficials(ctx context.Context, scope region.Code, rows []Official, strict bool) (OfficialImport, error) {
+	seq := func(yield func(Official, error) bool) {
+		for _, o := range rows {
+			if !yield(o, nil) {
+				return
+			}
+		}
+	}
+	return d.ImportOfficialsFrom(ctx, scope, seq, strict, len(rows))
+}
+
+// ImportOfficialsFrom upserts officials by phone inside scope, in one
+// transaction: the rows are streamed with COPY into a staging table as
+// rows yields them (so a file of any size takes bounded memory here),
+// rows the database must refuse are marked and the first listed of them
+// reported, and the rest are merged with two set-based statements. With
+// strict, any refused row rolls everything back. An error yielded by rows
+// rolls everything back too and is returned as it is: it says what went
+// wrong with the file.
+func (d *DB) ImportOfficialsFrom(ctx context.Context, scope region.Code, rows iter.Seq2[Official, error], strict bool, listed int) (OfficialImport, error) {
 	var res OfficialImport
 	tx, err := d.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -91,37 +126,29 @@ func (d *DB) ImportOfficials(ctx context.Context, scope region.Code, rows []Offi
 	if _, err := tx.ExecContext(ctx, createOfficialsStaging); err != nil {
 		return res, fmt.Errorf("import officials: create staging table: %w", err)
 	}
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("officials_in", "line", "phone", "name", "role", "role_title", "village_code", "channel"))
+	staged, err := copyOfficials(ctx, tx, rows)
 	if err != nil {
-		return res, fmt.Errorf("import officials: start copy: %w", err)
+		return res, err
 	}
-	for _, o := range rows {
-		if _, err := stmt.ExecContext(ctx, o.Line, o.Phone, o.Name, o.Role, o.RoleTitle, string(o.VillageCode), o.Channel); err != nil {
-			stmt.Close()
-			return res, fmt.Errorf("import officials: copy line %d: %w", o.Line, err)
-		}
+	if _, err := tx.ExecContext(ctx, analyzeOfficialsStaging); err != nil {
+		return res, fmt.Errorf("import officials: analyze staging table: %w", err)
 	}
-	if _, err := stmt.ExecContext(ctx); err != nil {
-		stmt.Close()
-		return res, fmt.Errorf("import officials: finish copy: %w", err)
+	if _, err := tx.ExecContext(ctx, rejectOfficials, string(scope)); err != nil {
+		return res, fmt.Errorf("import officials: check phones and villages: %w", err)
 	}
-	if err := stmt.Close(); err != nil {
-		return res, fmt.Errorf("import officials: finish copy: %w", err)
+	var rejected []struct {
+		RowProblem
+		Total int `db:"total"`
 	}
-	if err := tx.SelectContext(ctx, &res.Rejected, rejectOfficials, string(scope)); err != nil {
-		return res, fmt.Errorf("import officials: check villages and phones: %w", err)
+	if err := tx.SelectContext(ctx, &rejected, selectRejectedOfficials, max(listed, 1)); err != nil {
+		return res, fmt.Errorf("import officials: list refused rows: %w", err)
 	}
-	if len(res.Rejected) > 0 {
-		if strict {
-			return res, nil
-		}
-		lines := make([]int64, len(res.Rejected))
-		for i, r := range res.Rejected {
-			lines[i] = int64(r.Line)
-		}
-		if _, err := tx.ExecContext(ctx, dropRejectedOfficials, pq.Array(lines)); err != nil {
-			return res, fmt.Errorf("import officials: drop refused rows: %w", err)
-		}
+	for _, r := range rejected {
+		res.Rejected = append(res.Rejected, r.RowProblem)
+		res.RejectedCount = r.Total
+	}
+	if strict && res.RejectedCount > 0 {
+		return res, nil
 	}
 	now := d.now()
 	ins, err := tx.ExecContext(ctx, insertOfficials, now)
@@ -139,8 +166,34 @@ func (d *DB) ImportOfficials(ctx context.Context, scope region.Code, rows []Offi
 		return res, fmt.Errorf("import officials: commit: %w", err)
 	}
 	res.Committed = true
-	res.Unchanged = len(rows) - len(res.Rejected) - res.Inserted - res.Updated
+	res.Unchanged = staged - res.RejectedCount - res.Inserted - res.Updated
 	return res, nil
+}
+
+// copyOfficials streams rows into the staging table and counts them.
+func copyOfficials(ctx context.Context, tx *sqlx.Tx, rows iter.Seq2[Official, error]) (int, error) {
+	stmt, err := tx.PrepareContext(ctx, pq.CopyIn("officials_in", "line", "phone", "name", "role", "role_title", "village_code", "channel"))
+	if err != nil {
+		return 0, fmt.Errorf("import officials: start copy: %w", err)
+	}
+	defer stmt.Close()
+	n := 0
+	for o, err := range rows {
+		if err != nil {
+			return n, err
+		}
+		if _, err := stmt.ExecContext(ctx, o.Line, o.Phone, o.Name, o.Role, o.RoleTitle, string(o.VillageCode), o.Channel); err != nil {
+			return n, fmt.Errorf("import officials: copy line %d: %w", o.Line, err)
+		}
+		n++
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		return n, fmt.Errorf("import officials: finish copy: %w", err)
+	}
+	if err := stmt.Close(); err != nil {
+		return n, fmt.Errorf("import officials: finish copy: %w", err)
+	}
+	return n, nil
 }
 
 // Audience selects learners: always inside Scope, then narrowed by each
