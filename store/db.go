@@ -133,3 +133,30 @@ type execer interface {
 
 // Now is the store's clock: what it writes as the current time.
 func (d *DB) Now() time.Time { return d.now() }
+
+// Transient tells whether err, returned by a store method, may go away if
+// the same call is made again later: the database was unreachable, slow,
+// restarting, or the transaction lost a race. Callers answer those with
+// "try again" (503) and everything else as final: a request PostgreSQL
+// refused for what it contains (a data exception, a constraint) fails the
+// same way on every retry. Errors the store cannot place count as
+// transient: better a retry too many than a message dropped.
+func Transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return true
+	}
+	switch pqErr.Code.Class() {
+	case "08", // connection exception
+		"40", // transaction rollback: serialization failure, deadlock
+		"53", // insufficient resources
+		"55", // object not in prerequisite state: lock not available
+		"57", // operator intervention: query cancelled, shutdown
+		"58": // system error
+		return true
+	}
+	return false
+}

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/clean"
 	"github.com/pamong-desa/pamong/lessons"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
@@ -86,7 +86,7 @@ func (h *Kannel) inbound(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.authorized(w, r, p) {
 		return
 	}
-	id, from := p.Get("id"), p.Get("from")
+	id, from := clean.Text(p.Get("id")), p.Get("from")
 	if id == "" || from == "" {
 		http.Error(w, "id and from are required (kannel.conf: id=%I&from=%p)", http.StatusBadRequest)
 		return
@@ -107,8 +107,9 @@ func (h *Kannel) inbound(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, Provider: "kannel", ProviderID: id, Phone: number, Text: text}, h.Course)
 	if err != nil {
-		h.Log.Error("handle inbound SMS", "kannel_id", id, "err", err)
-		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
+		if inboundFailed(w, h.Log, err, "kannel_id", id) {
+			w.WriteHeader(http.StatusOK)
+		}
 		return
 	}
 	LogEvents(h.Log, res.Events)
@@ -166,8 +167,16 @@ func (h *Kannel) dlr(w http.ResponseWriter, r *http.Request) {
 // Kannel holds them). A GSM-7 message is UTF-8 (Kannel converts from the
 // GSM alphabet itself); a UCS-2 one is UTF-16BE (coding 2), unless smsbox's
 // mo-recode already turned it into UTF-8, which charset then says. ok is
-// false for binary messages (coding 1: ringtones, configuration).
+// false for binary messages (coding 1: ringtones, configuration). The
+// text is cleaned (clean.Text) whatever the coding: UCS-2 can carry U+0000
+// and lone surrogates, and a GSM-7 message's bytes are whatever smsbox
+// was given.
 func kannelText(raw, coding, charset string) (string, bool) {
+	text, ok := decodeKannelText(raw, coding, charset)
+	return clean.Text(text), ok
+}
+
+func decodeKannelText(raw, coding, charset string) (string, bool) {
 	cs := strings.ToUpper(strings.Trim(charset, `"`))
 	switch {
 	case coding == "1" || cs == "8-BIT":
@@ -178,16 +187,19 @@ func kannelText(raw, coding, charset string) (string, bool) {
 		for i := 0; i+1 < len(b); i += 2 {
 			u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
 		}
-		return string(utf16.Decode(u)), true
+		text := string(utf16.Decode(u))
+		if len(b)%2 == 1 {
+			// Half a character: say that something was lost rather
+			// than drop it silently.
+			text += "\uFFFD"
+		}
+		return text, true
 	case cs == "ISO-8859-1" || cs == "LATIN1":
 		r := make([]rune, 0, len(raw))
 		for i := 0; i < len(raw); i++ {
 			r = append(r, rune(raw[i]))
 		}
 		return string(r), true
-	}
-	if !utf8.ValidString(raw) {
-		return strings.ToValidUTF8(raw, "\uFFFD"), true
 	}
 	return raw, true
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/clean"
 	"github.com/pamong-desa/pamong/lessons"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
@@ -65,6 +66,10 @@ func (h *Twilio) verified(w http.ResponseWriter, r *http.Request) (map[string]st
 		http.Error(w, "invalid X-Twilio-Signature", http.StatusForbidden)
 		return nil, false
 	}
+	// Cleaned only after the check: the signature covers the raw bytes.
+	for k, v := range params {
+		params[k] = clean.Text(v)
+	}
 	return params, true
 }
 
@@ -89,8 +94,9 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 	text := twilioKeyword(p["Body"], p["OptOutType"])
 	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, Provider: "twilio", ProviderID: sid, Phone: number, Text: text}, h.Course)
 	if err != nil {
-		h.Log.Error("handle inbound SMS", "msg_sid", sid, "err", err)
-		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
+		if inboundFailed(w, h.Log, err, "msg_sid", sid) {
+			writeTwiML(w)
+		}
 		return
 	}
 	LogEvents(h.Log, res.Events)
@@ -169,6 +175,21 @@ func (h *Twilio) status(w http.ResponseWriter, r *http.Request) {
 func writeTwiML(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/xml")
 	_, _ = w.Write([]byte(emptyTwiML))
+}
+
+// inboundFailed answers an inbound message the store could not take. A
+// transient failure is 503, which every provider retries, and a retry
+// will work. Anything else would fail the same way on every retry: it is
+// logged as lost and true tells the caller to answer as if it had been
+// taken, so the provider stops retrying.
+func inboundFailed(w http.ResponseWriter, log *slog.Logger, err error, idKey, id string) (acknowledge bool) {
+	if store.Transient(err) {
+		log.Error("handle inbound SMS; the provider will retry", idKey, id, "err", err)
+		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
+		return false
+	}
+	log.Error("inbound SMS refused by the database and dropped: a retry would fail the same way", idKey, id, "err", err)
+	return true
 }
 
 // LogEvents tells the operator what the engine noticed while handling a
