@@ -32,10 +32,14 @@ type DB struct {
 
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	db, err := sqlx.Open("postgres", dsn)
+	c, err := newConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
+	// Connections come from a connector whose sockets obey each call's
+	// context (conn.go): a paused server cannot hold a request past its
+	// deadline, and waiting for a free connection ends with it too.
+	db := sqlx.NewDb(sql.OpenDB(c), "postgres")
 	db.SetMaxOpenConns(50)
 	db.SetMaxIdleConns(50)
 	db.SetConnMaxIdleTime(5 * time.Minute)
