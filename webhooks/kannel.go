@@ -32,15 +32,25 @@ type Kannel struct {
 
 // Routes registers the Kannel endpoints on mux.
 func (h *Kannel) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /webhooks/kannel/sms", h.inbound)
+	mux.HandleFunc("GET /webhooks/kannel/sms", bodyless(h.inbound))
 	mux.HandleFunc("POST /webhooks/kannel/sms", h.inbound)
-	mux.HandleFunc("GET /webhooks/kannel/dlr", h.dlr)
+	mux.HandleFunc("GET /webhooks/kannel/dlr", bodyless(h.dlr))
 }
 
 // params reads the request's parameters: the query, and for a POST the
 // form body, or, as smsbox's post-url sends it, the message itself as a
 // text/plain body (then text and charset come from the body).
+//
+// A secret in the query is checked before the body is read: a forger
+// cannot make Pamong read (or wait for) a body it will refuse.
 func (h *Kannel) params(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	q := r.URL.Query()
+	if r.Method == http.MethodGet || q.Has("secret") {
+		if !h.secretOK(q.Get("secret")) {
+			h.refuse(w, r)
+			return nil, false
+		}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if r.Method == http.MethodPost && ct != "application/x-www-form-urlencoded" {
@@ -69,12 +79,22 @@ func (h *Kannel) params(w http.ResponseWriter, r *http.Request) (url.Values, boo
 // authorized compares the secret in constant time, so its value cannot be
 // guessed a character at a time from response times.
 func (h *Kannel) authorized(w http.ResponseWriter, r *http.Request, p url.Values) bool {
-	if h.Secret != "" && subtle.ConstantTimeCompare([]byte(p.Get("secret")), []byte(h.Secret)) == 1 {
+	if h.secretOK(p.Get("secret")) {
 		return true
 	}
-	h.Log.Warn("refused a Kannel request with a missing or wrong secret", "path", r.URL.Path)
-	http.Error(w, "missing or wrong secret", http.StatusForbidden)
+	h.refuse(w, r)
 	return false
+}
+
+func (h *Kannel) secretOK(secret string) bool {
+	return h.Secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(h.Secret)) == 1
+}
+
+// refuse answers a request without the right secret, without reading
+// the rest of its body.
+func (h *Kannel) refuse(w http.ResponseWriter, r *http.Request) {
+	h.Log.Warn("refused a Kannel request with a missing or wrong secret", "path", r.URL.Path)
+	refuse(w, "missing or wrong secret", http.StatusForbidden)
 }
 
 // inbound takes one SMS from smsbox. The answer is 200 with an empty body:

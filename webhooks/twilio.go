@@ -50,7 +50,15 @@ func (h *Twilio) Routes(mux *http.ServeMux) {
 
 // verified parses the form and checks the signature; it answers the
 // request itself and returns false when the request is not Twilio's.
+//
+// The signature covers the body, so only its presence and shape can be
+// checked before reading it: a request without one is refused unread.
 func (h *Twilio) verified(w http.ResponseWriter, r *http.Request) (map[string]string, bool) {
+	if !twilio.SignatureShaped(r.Header.Get("X-Twilio-Signature")) {
+		h.Log.Warn("refused a Twilio webhook with a missing or malformed signature", "path", r.URL.Path)
+		refuse(w, "missing or malformed X-Twilio-Signature", http.StatusForbidden)
+		return nil, false
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "malformed form body", http.StatusBadRequest)
