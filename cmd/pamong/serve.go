@@ -98,7 +98,7 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on PAMONG_ADDR %s: %w", e.cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := defaultLimits.newServer(mux)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String())
