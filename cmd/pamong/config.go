@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,6 +19,10 @@ type Config struct {
 	LogLevel    slog.Level // PAMONG_LOG_LEVEL
 	CoursePath  string     // PAMONG_COURSE; empty: the bundled course
 	PublicURL   string     // PAMONG_PUBLIC_URL
+	// MetricsAddr (PAMONG_METRICS_ADDR) gives /metrics a listener of its
+	// own; empty: on Addr. MetricsToken (PAMONG_METRICS_TOKEN) makes it
+	// require a Bearer token.
+	MetricsAddr, MetricsToken string
 
 	SMSProvider string // SMS_PROVIDER: "", "twilio", "kannel"
 	Twilio      TwilioConfig
@@ -57,12 +62,14 @@ func (k KannelConfig) Set() bool {
 // LoadConfig reads and validates the environment.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
-		DatabaseURL: getenv("DATABASE_URL"),
-		DataDir:     or(getenv("PAMONG_DATA_DIR"), ".pamong"),
-		Addr:        or(getenv("PAMONG_ADDR"), ":8080"),
-		CoursePath:  getenv("PAMONG_COURSE"),
-		PublicURL:   strings.TrimSuffix(getenv("PAMONG_PUBLIC_URL"), "/"),
-		SMSProvider: strings.ToLower(getenv("SMS_PROVIDER")),
+		DatabaseURL:  getenv("DATABASE_URL"),
+		DataDir:      or(getenv("PAMONG_DATA_DIR"), ".pamong"),
+		Addr:         or(getenv("PAMONG_ADDR"), ":8080"),
+		CoursePath:   getenv("PAMONG_COURSE"),
+		PublicURL:    strings.TrimSuffix(getenv("PAMONG_PUBLIC_URL"), "/"),
+		MetricsAddr:  getenv("PAMONG_METRICS_ADDR"),
+		MetricsToken: getenv("PAMONG_METRICS_TOKEN"),
+		SMSProvider:  strings.ToLower(getenv("SMS_PROVIDER")),
 		Twilio: TwilioConfig{
 			AccountSID:          getenv("TWILIO_ACCOUNT_SID"),
 			AuthToken:           getenv("TWILIO_AUTH_TOKEN"),
@@ -92,6 +99,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			bad("PAMONG_PUBLIC_URL=%q: want the externally visible base URL, like https://pamong.example.go.id", c.PublicURL)
 		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("PAMONG_METRICS_ADDR=%q: want host:port, like 127.0.0.1:9090", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr {
+			bad("PAMONG_METRICS_ADDR=%q is PAMONG_ADDR: give metrics another port, or leave it unset to serve them on PAMONG_ADDR", c.MetricsAddr)
+		}
+	}
+	if t := c.MetricsToken; t != "" && (len(t) < 16 || strings.ContainsAny(t, " \t\r\n")) {
+		bad("PAMONG_METRICS_TOKEN: want at least 16 characters without spaces, like the output of 'openssl rand -hex 16'")
 	}
 	switch c.SMSProvider {
 	case "", "twilio", "kannel":
