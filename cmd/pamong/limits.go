@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -94,9 +95,71 @@ func (rl routeLimits) handler(next http.Handler) http.Handler {
 		_ = rc.SetWriteDeadline(now.Add(l.Write))
 		ctx, cancel := context.WithTimeout(r.Context(), l.Deadline)
 		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		if r.ContentLength == 0 {
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		body := &watchedBody{ReadCloser: r.Body}
+		r.Body = body
+		rw := &refusalWriter{ResponseWriter: w, body: body}
+		next.ServeHTTP(rw, r.WithContext(ctx))
+		if rw.closing {
+			// The answer is written; let the server neither drain the
+			// body nor wait for it before closing.
+			_ = rc.SetReadDeadline(time.Now())
+		}
 	})
 }
+
+// Go's server reads what is left of a request body before it sends the
+// answer (up to 256 kB, to reuse the connection). A handler that refuses
+// a request before reading its body (a wrong token, a bad signature)
+// thus waited, answer unsent, for a body a hostile client trickles in,
+// until the route's read limit: 10 minutes on the import. refusalWriter
+// closes such connections after the answer instead.
+
+// watchedBody notes whether the handler read the body to its end.
+type watchedBody struct {
+	io.ReadCloser
+	eof bool
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.eof = true // the end, or an error that ends it
+	}
+	return n, err
+}
+
+// refusalWriter marks an error answer to a request whose body was not
+// read to its end: the connection is closed after it.
+type refusalWriter struct {
+	http.ResponseWriter
+	body        *watchedBody
+	wroteHeader bool
+	closing     bool
+}
+
+func (w *refusalWriter) WriteHeader(code int) {
+	if !w.wroteHeader && code >= 400 && !w.body.eof {
+		w.Header().Set("Connection", "close")
+		w.closing = true
+	}
+	w.wroteHeader = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *refusalWriter) Write(p []byte) (int, error) {
+	w.wroteHeader = true
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *refusalWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush keeps streaming answers streaming.
+func (w *refusalWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
 
 // newServer is an HTTP server with these limits around h.
 func (hl httpLimits) newServer(h http.Handler) *http.Server {

@@ -45,6 +45,9 @@ func serveLimited(t *testing.T) string {
 		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("POST /api/v1/officials", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "missing or unknown API token", http.StatusUnauthorized) // before reading the body
+	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +117,10 @@ func TestHostileConnectionsAreClosed(t *testing.T) {
 			wantOpen: 0, want: "403"},
 		{name: "Kannel POST refused on the query's secret, body unread", head: "POST /webhooks/kannel/sms?secret=wrong&id=1&from=6281299990001 HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n", trickle: 1000,
 			wantOpen: 0, want: "403"},
+		// Go's server drains an unread body before it answers; a refusal
+		// must not wait for a body that trickles in.
+		{name: "admin refusal before the body", head: "POST /api/v1/officials HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n", trickle: 1000,
+			wantOpen: 0, want: "401"},
 		{name: "a handler waiting on a stalled database still answers", head: "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 			wantOpen: testLimits.Routes[""].Deadline, want: "503"},
 	}
