@@ -145,11 +145,15 @@ func watchDepth(ctx context.Context, db *store.DB, m *dispatch.Metrics, log *slo
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
-		if depth, err := db.OutboxDepth(ctx); err == nil {
+		// Bounded, so that a paused database costs one late measurement,
+		// not a connection held for the whole pause.
+		mctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if depth, err := db.OutboxDepth(mctx); err == nil {
 			m.SetDepth(depth)
 		} else if ctx.Err() == nil {
 			log.Warn("measure outbox depth", "err", err)
 		}
+		cancel()
 		select {
 		case <-ctx.Done():
 			return
