@@ -34,10 +34,14 @@ type DB struct {
 
 // Open connects to the database at url and checks that it answers.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	db, err := sqlx.Open("postgres", dsn)
+	c, err := newConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", Redact(dsn), err)
 	}
+	// Connections come from a connector whose sockets obey each call's
+	// context (conn.go): a paused server cannot hold a request past its
+	// deadline, and waiting for a free connection ends with it too.
+	db := sqlx.NewDb(sql.OpenDB(c), "postgres")
 	db.SetMaxOpenConns(50)
 	db.SetMaxIdleConns(50)
 	db.SetConnMaxIdleTime(5 * time.Minute)
@@ -135,3 +139,33 @@ type execer interface {
 
 // Now is the store's clock: what it writes as the current time.
 func (d *DB) Now() time.Time { return d.now() }
+
+// Transient tells whether err, returned by a store method, may go away if
+// the same call is made again later: the database was unreachable, slow,
+// restarting, or the transaction lost a race. Callers answer those with
+// "try again" (503) and everything else as final: a request PostgreSQL
+// refused for what it contains (a data exception, a constraint) fails the
+// same way on every retry. Errors the store cannot place count as
+// transient: better a retry too many than a message dropped.
+func Transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	if Unavailable(err) {
+		return true
+	}
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return true
+	}
+	switch pqErr.Code.Class() {
+	case "08", // connection exception
+		"40", // transaction rollback: serialization failure, deadlock
+		"53", // insufficient resources
+		"55", // object not in prerequisite state: lock not available
+		"57", // operator intervention: query cancelled, shutdown
+		"58": // system error
+		return true
+	}
+	return false
+}

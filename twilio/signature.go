@@ -1,6 +1,11 @@
 package twilio
 
-import "github.com/twilio/twilio-go/client"
+import (
+	"crypto/sha1"
+	"encoding/base64"
+
+	"github.com/twilio/twilio-go/client"
+)
 
 // Validator checks the X-Twilio-Signature of Twilio's webhook requests.
 type Validator struct{ v client.RequestValidator }
@@ -18,4 +23,12 @@ func (v *Validator) Valid(url string, params map[string]string, signature string
 		return false
 	}
 	return v.v.Validate(url, params, signature)
+}
+
+// SignatureShaped tells whether signature could be one of Twilio's (the
+// base64 of an HMAC-SHA1) before the body it covers is read: a webhook
+// without one is refused unread.
+func SignatureShaped(signature string) bool {
+	b, err := base64.StdEncoding.DecodeString(signature)
+	return err == nil && len(b) == sha1.Size
 }

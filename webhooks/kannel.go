@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/clean"
 	"github.com/pamong-desa/pamong/lessons"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
@@ -32,15 +32,25 @@ type Kannel struct {
 
 // Routes registers the Kannel endpoints on mux.
 func (h *Kannel) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /webhooks/kannel/sms", h.inbound)
+	mux.HandleFunc("GET /webhooks/kannel/sms", bodyless(h.inbound))
 	mux.HandleFunc("POST /webhooks/kannel/sms", h.inbound)
-	mux.HandleFunc("GET /webhooks/kannel/dlr", h.dlr)
+	mux.HandleFunc("GET /webhooks/kannel/dlr", bodyless(h.dlr))
 }
 
 // params reads the request's parameters: the query, and for a POST the
 // form body, or, as smsbox's post-url sends it, the message itself as a
 // text/plain body (then text and charset come from the body).
+//
+// A secret in the query is checked before the body is read: a forger
+// cannot make Pamong read (or wait for) a body it will refuse.
 func (h *Kannel) params(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	q := r.URL.Query()
+	if r.Method == http.MethodGet || q.Has("secret") {
+		if !h.secretOK(q.Get("secret")) {
+			h.refuse(w, r)
+			return nil, false
+		}
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if r.Method == http.MethodPost && ct != "application/x-www-form-urlencoded" {
@@ -69,12 +79,22 @@ func (h *Kannel) params(w http.ResponseWriter, r *http.Request) (url.Values, boo
 // authorized compares the secret in constant time, so its value cannot be
 // guessed a character at a time from response times.
 func (h *Kannel) authorized(w http.ResponseWriter, r *http.Request, p url.Values) bool {
-	if h.Secret != "" && subtle.ConstantTimeCompare([]byte(p.Get("secret")), []byte(h.Secret)) == 1 {
+	if h.secretOK(p.Get("secret")) {
 		return true
 	}
-	h.Log.Warn("refused a Kannel request with a missing or wrong secret", "path", r.URL.Path)
-	http.Error(w, "missing or wrong secret", http.StatusForbidden)
+	h.refuse(w, r)
 	return false
+}
+
+func (h *Kannel) secretOK(secret string) bool {
+	return h.Secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(h.Secret)) == 1
+}
+
+// refuse answers a request without the right secret, without reading
+// the rest of its body.
+func (h *Kannel) refuse(w http.ResponseWriter, r *http.Request) {
+	h.Log.Warn("refused a Kannel request with a missing or wrong secret", "path", r.URL.Path)
+	refuse(w, "missing or wrong secret", http.StatusForbidden)
 }
 
 // inbound takes one SMS from smsbox. The answer is 200 with an empty body:
@@ -86,7 +106,7 @@ func (h *Kannel) inbound(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.authorized(w, r, p) {
 		return
 	}
-	id, from := p.Get("id"), p.Get("from")
+	id, from := clean.Text(p.Get("id")), p.Get("from")
 	if id == "" || from == "" {
 		http.Error(w, "id and from are required (kannel.conf: id=%I&from=%p)", http.StatusBadRequest)
 		return
@@ -107,8 +127,9 @@ func (h *Kannel) inbound(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, Provider: "kannel", ProviderID: id, Phone: number, Text: text}, h.Course)
 	if err != nil {
-		h.Log.Error("handle inbound SMS", "kannel_id", id, "err", err)
-		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
+		if inboundFailed(w, h.Log, err, "kannel_id", id) {
+			w.WriteHeader(http.StatusOK)
+		}
 		return
 	}
 	LogEvents(h.Log, res.Events)
@@ -166,8 +187,16 @@ func (h *Kannel) dlr(w http.ResponseWriter, r *http.Request) {
 // Kannel holds them). A GSM-7 message is UTF-8 (Kannel converts from the
 // GSM alphabet itself); a UCS-2 one is UTF-16BE (coding 2), unless smsbox's
 // mo-recode already turned it into UTF-8, which charset then says. ok is
-// false for binary messages (coding 1: ringtones, configuration).
+// false for binary messages (coding 1: ringtones, configuration). The
+// text is cleaned (clean.Text) whatever the coding: UCS-2 can carry U+0000
+// and lone surrogates, and a GSM-7 message's bytes are whatever smsbox
+// was given.
 func kannelText(raw, coding, charset string) (string, bool) {
+	text, ok := decodeKannelText(raw, coding, charset)
+	return clean.Text(text), ok
+}
+
+func decodeKannelText(raw, coding, charset string) (string, bool) {
 	cs := strings.ToUpper(strings.Trim(charset, `"`))
 	switch {
 	case coding == "1" || cs == "8-BIT":
@@ -178,16 +207,19 @@ func kannelText(raw, coding, charset string) (string, bool) {
 		for i := 0; i+1 < len(b); i += 2 {
 			u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
 		}
-		return string(utf16.Decode(u)), true
+		text := string(utf16.Decode(u))
+		if len(b)%2 == 1 {
+			// Half a character: say that something was lost rather
+			// than drop it silently.
+			text += "\uFFFD"
+		}
+		return text, true
 	case cs == "ISO-8859-1" || cs == "LATIN1":
 		r := make([]rune, 0, len(raw))
 		for i := 0; i < len(raw); i++ {
 			r = append(r, rune(raw[i]))
 		}
 		return string(r), true
-	}
-	if !utf8.ValidString(raw) {
-		return strings.ToValidUTF8(raw, "\uFFFD"), true
 	}
 	return raw, true
 }

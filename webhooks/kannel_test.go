@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lib/pq"
+
 	"github.com/pamong-desa/pamong/store"
 )
 
@@ -64,6 +66,7 @@ func TestKannelWebhooks(t *testing.T) {
 		{name: "binary SMS ignored", target: "/webhooks/kannel/sms?secret=" + kannelSecret + "&id=k4&from=6281299990001&coding=1&text=%00%01", wantCode: 200},
 		{name: "sender is not a phone", target: "/webhooks/kannel/sms?secret=" + kannelSecret + "&id=k5&from=TELKOMSEL&text=promo", wantCode: 200},
 		{name: "database down", target: "testdata/sms_gsm7.url", storeErr: errors.New("connection refused"), wantCode: 503},
+		{name: "refused for good by the database", target: "testdata/sms_gsm7.url", storeErr: &pq.Error{Code: "22001"}, wantCode: 200},
 
 		{name: "DLR submitted to the SMSC", target: "testdata/dlr_8.url", wantCode: 200,
 			wantDeliv: &store.Delivery{Provider: "kannel", ProviderID: "42", OutboxID: 42, Status: "sent"}},

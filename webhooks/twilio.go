@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/clean"
 	"github.com/pamong-desa/pamong/lessons"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
@@ -49,7 +50,15 @@ func (h *Twilio) Routes(mux *http.ServeMux) {
 
 // verified parses the form and checks the signature; it answers the
 // request itself and returns false when the request is not Twilio's.
+//
+// The signature covers the body, so only its presence and shape can be
+// checked before reading it: a request without one is refused unread.
 func (h *Twilio) verified(w http.ResponseWriter, r *http.Request) (map[string]string, bool) {
+	if !twilio.SignatureShaped(r.Header.Get("X-Twilio-Signature")) {
+		h.Log.Warn("refused a Twilio webhook with a missing or malformed signature", "path", r.URL.Path)
+		refuse(w, "missing or malformed X-Twilio-Signature", http.StatusForbidden)
+		return nil, false
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "malformed form body", http.StatusBadRequest)
@@ -64,6 +73,10 @@ func (h *Twilio) verified(w http.ResponseWriter, r *http.Request) (map[string]st
 		h.Log.Warn("refused a Twilio webhook with a missing or wrong signature", "path", r.URL.Path)
 		http.Error(w, "invalid X-Twilio-Signature", http.StatusForbidden)
 		return nil, false
+	}
+	// Cleaned only after the check: the signature covers the raw bytes.
+	for k, v := range params {
+		params[k] = clean.Text(v)
 	}
 	return params, true
 }
@@ -89,8 +102,9 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 	text := twilioKeyword(p["Body"], p["OptOutType"])
 	res, err := h.Store.HandleInbound(r.Context(), store.Inbound{Channel: bot.SMS, Provider: "twilio", ProviderID: sid, Phone: number, Text: text}, h.Course)
 	if err != nil {
-		h.Log.Error("handle inbound SMS", "msg_sid", sid, "err", err)
-		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
+		if inboundFailed(w, h.Log, err, "msg_sid", sid) {
+			writeTwiML(w)
+		}
 		return
 	}
 	LogEvents(h.Log, res.Events)
@@ -169,6 +183,21 @@ func (h *Twilio) status(w http.ResponseWriter, r *http.Request) {
 func writeTwiML(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/xml")
 	_, _ = w.Write([]byte(emptyTwiML))
+}
+
+// inboundFailed answers an inbound message the store could not take. A
+// transient failure is 503, which every provider retries, and a retry
+// will work. Anything else would fail the same way on every retry: it is
+// logged as lost and true tells the caller to answer as if it had been
+// taken, so the provider stops retrying.
+func inboundFailed(w http.ResponseWriter, log *slog.Logger, err error, idKey, id string) (acknowledge bool) {
+	if store.Transient(err) {
+		log.Error("handle inbound SMS; the provider will retry", idKey, id, "err", err)
+		http.Error(w, "temporarily unavailable, nothing was stored", http.StatusServiceUnavailable)
+		return false
+	}
+	log.Error("inbound SMS refused by the database and dropped: a retry would fail the same way", idKey, id, "err", err)
+	return true
 }
 
 // LogEvents tells the operator what the engine noticed while handling a

@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/lib/pq"
 
 	"github.com/pamong-desa/pamong/internal/faketwilio"
 	"github.com/pamong-desa/pamong/lessons"
@@ -76,6 +79,10 @@ func TestTwilioWebhooks(t *testing.T) {
 			sign: func(path string, p url.Values) string { return faketwilio.Sign(token, "https://evil.example"+path, p) }, wantCode: 403},
 		{name: "no MessageSid", path: "/webhooks/twilio/sms", params: url.Values{"From": {"+6281234567890"}, "Body": {"halo"}}, wantCode: 400},
 		{name: "database down", path: "/webhooks/twilio/sms", params: inbound, storeErr: errors.New("connection refused"), wantCode: 503},
+		// 503 means "try again, it will work": a message the database
+		// refuses for what it holds would be refused on every retry.
+		{name: "refused for good by the database", path: "/webhooks/twilio/sms", params: inbound,
+			storeErr: fmt.Errorf("insert inbound: %w", &pq.Error{Code: "22001"}), wantCode: 200, wantBody: "<Response/>"},
 		{name: "opt back in at Twilio", path: "/webhooks/twilio/sms",
 			params:   url.Values{"MessageSid": {"SM2"}, "From": {"+6281234567890"}, "Body": {"YES"}, "OptOutType": {"START"}},
 			wantCode: 200, wantIn: &store.Inbound{Channel: "sms", Provider: "twilio", ProviderID: "SM2", Phone: "+6281234567890", Text: "MULAI"}},

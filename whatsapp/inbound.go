@@ -11,6 +11,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/clean"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
 )
@@ -42,6 +43,11 @@ func (a *Adapter) handleMessage(evt *events.Message) bool {
 	res, err := a.store.HandleInbound(ctx, store.Inbound{Channel: bot.WhatsApp, Provider: Provider,
 		ProviderID: info.ID, Phone: number, Text: text}, a.course)
 	if err != nil {
+		if !store.Transient(err) {
+			// Redelivered, it would fail the same way, forever.
+			log.Error("WhatsApp message refused by the database and dropped: a redelivery would fail the same way", "err", err)
+			return true
+		}
 		log.Error("handle inbound WhatsApp message; WhatsApp will deliver it again", "err", err)
 		return false
 	}
@@ -84,12 +90,14 @@ func ignored(evt *events.Message) string {
 }
 
 // messageText is the text of a plain or extended (link, quote) text
-// message; other kinds (media, stickers, reactions) give "".
+// message, cleaned as every provider's is (clean.Text: WhatsApp's protos
+// do not promise valid UTF-8); other kinds (media, stickers, reactions)
+// give "".
 func messageText(m *waE2E.Message) string {
-	if t := strings.TrimSpace(m.GetConversation()); t != "" {
+	if t := strings.TrimSpace(clean.Text(m.GetConversation())); t != "" {
 		return t
 	}
-	return strings.TrimSpace(m.GetExtendedTextMessage().GetText())
+	return strings.TrimSpace(clean.Text(m.GetExtendedTextMessage().GetText()))
 }
 
 // senderPhone finds the sender's phone number (E.164). WhatsApp increasingly

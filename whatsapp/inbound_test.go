@@ -2,9 +2,11 @@ package whatsapp
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/lib/pq"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
@@ -83,6 +85,14 @@ func TestInboundMessages(t *testing.T) {
 			},
 			want: &store.Inbound{Channel: bot.WhatsApp, Provider: "whatsmeow", ProviderID: "A6", Phone: "+6281234567890", Text: "1"},
 		},
+		{
+			// PostgreSQL refuses NUL and invalid UTF-8 in text: uncleaned,
+			// the message failed on every redelivery and was lost.
+			name: "NUL, invalid UTF-8 and an encoded surrogate are cleaned",
+			evt:  func() *events.Message { return textFrom("A7", learnerPN, "a\x00b \xe9t\xe9 \xed\xa0\x80") },
+			want: &store.Inbound{Channel: bot.WhatsApp, Provider: "whatsmeow", ProviderID: "A7", Phone: "+6281234567890", Text: "ab \uFFFDt\uFFFD \uFFFD"},
+		},
+		{name: "only NUL", evt: func() *events.Message { return textFrom("B0", learnerPN, "\x00 \x00") }},
 		{name: "LID whose number is unknown", evt: func() *events.Message { return textFrom("B1", learnerLID, "halo") }},
 		{name: "group", evt: func() *events.Message {
 			e := textFrom("B2", learnerPN, "halo")
@@ -171,6 +181,17 @@ func TestStoreFailureWithholdsAckAndReadReceipt(t *testing.T) {
 	r.store.handleErr = nil
 	if !r.client.emit(textFrom("A1", learnerPN, "2")) || len(r.store.inbound) != 1 || len(r.client.read) != 1 {
 		t.Fatalf("redelivery not handled: %+v %+v", r.store.inbound, r.client.read)
+	}
+}
+
+func TestPermanentStoreFailureIsAcked(t *testing.T) {
+	r := newRig(t, Config{})
+	r.store.handleErr = fmt.Errorf("insert inbound: %w", &pq.Error{Code: "22001"})
+	if !r.client.emit(textFrom("A1", learnerPN, "2")) {
+		t.Fatal("the handler withheld the ack of a message the database refuses for good: WhatsApp would redeliver it forever")
+	}
+	if !strings.Contains(r.logs.String(), "dropped") {
+		t.Fatalf("the loss is not logged: %s", r.logs)
 	}
 }
 

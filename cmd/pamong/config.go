@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -22,6 +23,10 @@ type Config struct {
 	CoursePath  string     // PAMONG_COURSE; empty: the bundled course
 	PublicURL   string     // PAMONG_PUBLIC_URL
 	Issuer      string     // PAMONG_ISSUER: printed on certificates
+	// MetricsAddr (PAMONG_METRICS_ADDR) gives /metrics a listener of its
+	// own; empty: on Addr. MetricsToken (PAMONG_METRICS_TOKEN) makes it
+	// require a Bearer token.
+	MetricsAddr, MetricsToken string
 
 	SMSProvider string // SMS_PROVIDER: "", "twilio", "kannel"
 	Twilio      TwilioConfig
@@ -61,13 +66,15 @@ func (k KannelConfig) Set() bool {
 // LoadConfig reads and validates the environment.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
-		DatabaseURL: getenv("DATABASE_URL"),
-		DataDir:     or(getenv("PAMONG_DATA_DIR"), ".pamong"),
-		Addr:        or(getenv("PAMONG_ADDR"), ":8080"),
-		CoursePath:  getenv("PAMONG_COURSE"),
-		PublicURL:   strings.TrimSuffix(getenv("PAMONG_PUBLIC_URL"), "/"),
-		Issuer:      or(strings.Join(strings.Fields(getenv("PAMONG_ISSUER")), " "), certificate.DefaultIssuer),
-		SMSProvider: strings.ToLower(getenv("SMS_PROVIDER")),
+		DatabaseURL:  getenv("DATABASE_URL"),
+		DataDir:      or(getenv("PAMONG_DATA_DIR"), ".pamong"),
+		Addr:         or(getenv("PAMONG_ADDR"), ":8080"),
+		CoursePath:   getenv("PAMONG_COURSE"),
+		PublicURL:    strings.TrimSuffix(getenv("PAMONG_PUBLIC_URL"), "/"),
+		Issuer:       or(strings.Join(strings.Fields(getenv("PAMONG_ISSUER")), " "), certificate.DefaultIssuer),
+		MetricsAddr:  getenv("PAMONG_METRICS_ADDR"),
+		MetricsToken: getenv("PAMONG_METRICS_TOKEN"),
+		SMSProvider:  strings.ToLower(getenv("SMS_PROVIDER")),
 		Twilio: TwilioConfig{
 			AccountSID:          getenv("TWILIO_ACCOUNT_SID"),
 			AuthToken:           getenv("TWILIO_AUTH_TOKEN"),
@@ -100,6 +107,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if n := utf8.RuneCountInString(c.Issuer); n > 120 {
 		bad("PAMONG_ISSUER is %d characters: want the issuing body's name, like \"Dinas PMD Provinsi Nusa Tenggara Barat\"", n)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("PAMONG_METRICS_ADDR=%q: want host:port, like 127.0.0.1:9090", c.MetricsAddr)
+		} else if c.MetricsAddr == c.Addr {
+			bad("PAMONG_METRICS_ADDR=%q is PAMONG_ADDR: give metrics another port, or leave it unset to serve them on PAMONG_ADDR", c.MetricsAddr)
+		}
+	}
+	if t := c.MetricsToken; t != "" && (len(t) < 16 || strings.ContainsAny(t, " \t\r\n")) {
+		bad("PAMONG_METRICS_TOKEN: want at least 16 characters without spaces, like the output of 'openssl rand -hex 16'")
 	}
 	switch c.SMSProvider {
 	case "", "twilio", "kannel":

@@ -237,8 +237,15 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
+	const token = "metrics-token-0123456789"
 	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Env = append(os.Environ(), append([]string{"PAMONG_TEST_AS_BINARY=1", "PAMONG_ADDR=" + addr}, p.env...)...)
+	cmd.Env = append(os.Environ(), append([]string{"PAMONG_TEST_AS_BINARY=1", "PAMONG_ADDR=" + addr,
+		"PAMONG_METRICS_ADDR=" + metricsAddr, "PAMONG_METRICS_TOKEN=" + token}, p.env...)...)
 	var logs, welcome strings.Builder
 	cmd.Stderr, cmd.Stdout = &logs, &welcome
 	if err := cmd.Start(); err != nil {
@@ -262,7 +269,30 @@ func TestServeHealthAndMetrics(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %s", resp.Status)
 	}
-	resp, err = http.Get("http://" + addr + "/metrics")
+	// Metrics are private: not on the public port, and only with the token
+	// on their own.
+	for _, c := range []struct {
+		url, auth string
+		want      int
+	}{
+		{"http://" + addr + "/metrics", "Bearer " + token, http.StatusNotFound},
+		{"http://" + metricsAddr + "/metrics", "", http.StatusUnauthorized},
+	} {
+		req, _ := http.NewRequest("GET", c.url, nil)
+		if c.auth != "" {
+			req.Header.Set("Authorization", c.auth)
+		}
+		if resp, err = http.DefaultClient.Do(req); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Fatalf("GET %s: %s; want %d", c.url, resp.Status, c.want)
+		}
+	}
+	req, _ := http.NewRequest("GET", "http://"+metricsAddr+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/pamong-desa/pamong/admin"
 	"github.com/pamong-desa/pamong/dispatch"
@@ -22,7 +21,7 @@ import (
 )
 
 func serveCmd(ctx context.Context, e *env, args []string) error {
-	fs := flags(e, "serve", "serve\n\nRuns the server on PAMONG_ADDR (default :8080): GET /healthz, GET /metrics, the provider\n"+
+	fs := flags(e, "serve", "serve\n\nRuns the server on PAMONG_ADDR (default :8080): GET /healthz, GET /metrics (or on PAMONG_METRICS_ADDR), the provider\n"+
 		"webhooks of the configured channels, and the dispatcher that sends the outbox.\nStops gracefully on SIGINT or SIGTERM.")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -56,7 +55,13 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	mux := http.NewServeMux()
 	health := &healthCheck{db: db, log: log}
 	mux.Handle("GET /healthz", health)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	metricsSrv, metricsLn, err := setUpMetrics(e.cfg, reg, mux, log)
+	if err != nil {
+		return err
+	}
+	if metricsLn != nil {
+		defer metricsLn.Close()
+	}
 	// The admins' JSON API (README.md, "Admins").
 	adminAPI := &admin.Service{Store: db, SMSPrice: e.cfg.SMSPrice, CourseID: course.ID}
 	mux.Handle("/api/v1/", adminAPI.Handler(log.With("component", "admin")))
@@ -102,9 +107,13 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on PAMONG_ADDR %s: %w", e.cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
+	srv := defaultLimits.newServer(mux)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if metricsSrv != nil {
+		go func() { errc <- metricsSrv.Serve(metricsLn) }()
+		defer metricsSrv.Close()
+	}
 	log.Info("serving", "addr", ln.Addr().String())
 	printWelcome(e, ln.Addr())
 
@@ -141,11 +150,15 @@ func watchDepth(ctx context.Context, db *store.DB, m *dispatch.Metrics, log *slo
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
-		if depth, err := db.OutboxDepth(ctx); err == nil {
+		// Bounded, so that a paused database costs one late measurement,
+		// not a connection held for the whole pause.
+		mctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if depth, err := db.OutboxDepth(mctx); err == nil {
 			m.SetDepth(depth)
 		} else if ctx.Err() == nil {
 			log.Warn("measure outbox depth", "err", err)
 		}
+		cancel()
 		select {
 		case <-ctx.Done():
 			return
