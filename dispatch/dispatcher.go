@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -15,7 +16,7 @@ import (
 // Store is what the dispatcher needs of the outbox.
 type Store interface {
 	ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]Message, error)
-	MarkSent(ctx context.Context, id int64, provider, providerID string) error
+	MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error
 	MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error)
 	MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error
 	ReleaseExpired(ctx context.Context) (int64, error)
@@ -53,6 +54,10 @@ type Config struct {
 	// Elsewhere names channels another process carries (it holds the
 	// WhatsApp device): their rows are left to it.
 	Elsewhere []string
+	// RecordGrace is how long a stopping dispatcher goes on trying to
+	// record sends the provider accepted while the database does not
+	// answer (default 10s); a running one tries until it answers.
+	RecordGrace time.Duration
 }
 
 func (c *Config) defaults() {
@@ -74,6 +79,7 @@ func (c *Config) defaults() {
 	def(&c.BackoffBase, 5*time.Second)
 	def(&c.BackoffMax, 15*time.Minute)
 	def(&c.FallbackAfter, 10*time.Minute)
+	def(&c.RecordGrace, 10*time.Second)
 }
 
 // Dispatcher sends the outbox through one sender per channel.
@@ -88,6 +94,9 @@ type Dispatcher struct {
 	metrics  *Metrics
 	now      func() time.Time
 	wake     chan struct{}
+	// unrecorded counts sends the provider accepted whose acceptance is
+	// not written yet (the database is unreachable): see recordSent.
+	unrecorded atomic.Int64
 }
 
 // New makes a dispatcher; senders maps a channel ("sms", "whatsapp") to the
@@ -217,10 +226,16 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 }
 
 func (d *Dispatcher) sweep(ctx context.Context) {
-	if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
-		d.log.Error("release expired claims", "err", err)
-	} else if n > 0 {
-		d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
+	// Acceptances still to be written belong to rows whose lease may have
+	// run out while the database was away: requeueing them now would send
+	// them again. Their writes go first; a crashed process's rows wait
+	// that long.
+	if d.unrecorded.Load() == 0 {
+		if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
+			d.log.Error("release expired claims", "err", err)
+		} else if n > 0 {
+			d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
+		}
 	}
 	if !d.canFallBack() {
 		return
@@ -310,9 +325,7 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 	cancelSend()
 	d.metrics.observeSend(m.Channel, time.Since(start))
 	if err == nil {
-		if err := d.store.MarkSent(record, m.ID, sender.Name(), providerID); err != nil {
-			log.Error("record accepted message", "err", err)
-		}
+		d.recordSent(ctx, m, sender.Name(), providerID, log)
 		d.metrics.count(m.Channel, "sent")
 		return
 	}
@@ -331,6 +344,56 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 		return
 	}
 	d.retry(record, m, err, log)
+}
+
+// Bounds of the wait between tries to record an accepted send.
+const (
+	recordRetryMin = 50 * time.Millisecond
+	recordRetryMax = 2 * time.Second
+	recordTimeout  = 10 * time.Second
+)
+
+// recordSent writes down that the provider accepted m. From here on the
+// provider has the message: left to its lease, a row whose write failed
+// would be sent again when the lease ran out (issue 11: a 25 s database
+// outage sent one duplicate per worker, and held those learners' later
+// messages back for the whole lease). So the acceptance is kept here, in
+// memory, and the write tried again until the database takes it; the sweep
+// meanwhile leaves expired leases alone, and MarkSent takes the row back
+// out of the queue should another process have requeued it. The row's
+// later messages wait, as order demands. Only a dispatcher told to stop
+// gives up, after RecordGrace, and says which message may go twice.
+func (d *Dispatcher) recordSent(ctx context.Context, m Message, provider, providerID string, log *slog.Logger) {
+	d.unrecorded.Add(1)
+	defer d.unrecorded.Add(-1)
+	wait := recordRetryMin
+	var giveUpAt time.Time
+	for try := 1; ; try++ {
+		record, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		err := d.store.MarkSent(record, m.ID, m.Attempt, provider, providerID)
+		cancel()
+		if err == nil {
+			if try > 1 {
+				log.Info("recorded an accepted message once the database answered", "tries", try)
+			}
+			return
+		}
+		if try == 1 {
+			log.Error("record accepted message; keeping it and trying again until the database answers", "err", err)
+		}
+		if ctx.Err() != nil {
+			if giveUpAt.IsZero() {
+				giveUpAt = time.Now().Add(d.cfg.RecordGrace)
+			}
+			if time.Now().After(giveUpAt) {
+				log.Error("stopped without recording an accepted message; it will be sent again when its lease ends",
+					"err", err, "tries", try)
+				return
+			}
+		}
+		time.Sleep(wait/2 + rand.N(wait/2+1))
+		wait = min(2*wait, recordRetryMax)
+	}
 }
 
 // retry schedules another attempt, or gives up when the message has had

@@ -71,16 +71,22 @@ func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease t
 	return msgs, nil
 }
 
-// markSent records the provider's acceptance. A delivery report that
-// overtook it (status already delivered, read or failed) keeps its status.
+// markSent records the provider's acceptance of one attempt (attempts =
+// $5). A delivery report that overtook it (status already delivered, read
+// or failed) keeps its status. A row that went back to the queue because
+// its lease ran out while the database was unreachable, and that nobody
+// has claimed again since (attempts unchanged), is taken out of the queue
+// again: the provider has it, and sending it again would deliver it twice.
 const markSent = `
-UPDATE outbox SET status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END,
+UPDATE outbox SET status = CASE WHEN status IN ('sending', 'queued') THEN 'sent' ELSE status END,
        provider = $2, provider_id = $3, sent_at = $4, lease_until = NULL, updated_at = $4
-WHERE id = $1 AND status IN ('sending', 'sent', 'delivered', 'read', 'failed')`
+WHERE id = $1 AND attempts = $5 AND status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed')`
 
-// MarkSent records that the provider accepted a message.
-func (d *DB) MarkSent(ctx context.Context, id int64, provider, providerID string) error {
-	if _, err := d.db.ExecContext(ctx, markSent, id, provider, providerID, d.now()); err != nil {
+// MarkSent records that the provider accepted attempt number attempt of a
+// message. It changes nothing when the row has moved on to another
+// attempt (another dispatcher took it after the lease ran out).
+func (d *DB) MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error {
+	if _, err := d.db.ExecContext(ctx, markSent, id, provider, providerID, d.now(), attempt); err != nil {
 		return fmt.Errorf("mark outbox row %d sent: %w", id, err)
 	}
 	return nil

@@ -1,0 +1,191 @@
+package dispatch_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/pamong-desa/pamong/dispatch"
+	"github.com/pamong-desa/pamong/localpg"
+	"github.com/pamong-desa/pamong/store"
+)
+
+// ownCluster starts a PostgreSQL cluster for this test alone, so that it
+// can be stopped without taking every other test's database with it.
+func ownCluster(t *testing.T) (*localpg.Cluster, string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "pamong-outage-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := localpg.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Fast = true
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := c.Stop(ctx); err != nil {
+			t.Errorf("stop the test's cluster: %v", err)
+		}
+		os.RemoveAll(dir)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	url, err := c.Start(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, url
+}
+
+// writeCounter notes the messages whose acceptance the database refused
+// to record at first, to show that the outage struck sends in flight.
+type writeCounter struct {
+	*store.DB
+	mu      sync.Mutex
+	refused map[int64]bool
+}
+
+func (w *writeCounter) MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error {
+	err := w.DB.MarkSent(ctx, id, attempt, provider, providerID)
+	if err != nil {
+		w.mu.Lock()
+		w.refused[id] = true
+		w.mu.Unlock()
+	}
+	return err
+}
+
+// The database stops in the middle of a drain, for longer than a lease,
+// while the provider goes on accepting the sends in flight (issue 11, item
+// 3: each such send stayed 'sending', was sent again when its lease ended,
+// and held its learner's later messages back). Every message must reach
+// the provider exactly once, in its learner's order.
+func TestDatabaseOutageMidDrain(t *testing.T) {
+	c, url := ownCluster(t)
+	ctx := context.Background()
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	f := &fixture{t: t, db: db, sql: raw}
+
+	const learners, perLearner, workers = 30, 4, 8
+	const lease, outage = time.Second, 3 * time.Second
+	var queued [][]int64
+	for i := range learners {
+		queued = append(queued, f.queue(fmt.Sprintf("+6281500000%03d", i), 0, perLearner))
+	}
+
+	var (
+		calls, acceptedWhileDown atomic.Int64
+		down                     atomic.Bool
+		outageOnce               sync.Once
+		restarted                = make(chan error, 1)
+	)
+	s := &fakeSender{fn: func(dispatch.Message, int) error {
+		// The 40th send stops the database before the provider answers:
+		// this answer, and those of the sends in flight beside it, cannot
+		// be written until it returns.
+		if calls.Add(1) == 40 {
+			outageOnce.Do(func() {
+				down.Store(true)
+				if err := c.Stop(ctx); err != nil {
+					t.Errorf("stop the database: %v", err)
+				}
+				go func() {
+					time.Sleep(outage) // the outage itself, longer than a lease
+					_, err := c.Start(ctx)
+					down.Store(false)
+					restarted <- err
+				}()
+			})
+		}
+		if down.Load() {
+			acceptedWhileDown.Add(1)
+		}
+		return nil
+	}}
+	wc := &writeCounter{DB: db, refused: map[int64]bool{}}
+	stop := start(t, wc, s, dispatch.Config{Workers: workers, Lease: lease, SendTimeout: 500 * time.Millisecond})
+	select {
+	case err := <-restarted:
+		if err != nil {
+			t.Fatalf("restart the database: %v", err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the database was never stopped and restarted")
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var unsent int
+		err := raw.Get(&unsent, `SELECT count(*) FROM outbox WHERE status <> 'sent'`)
+		if err == nil && unsent == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages not sent a minute after the database came back (%v)", unsent, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+
+	sends := map[int64]int{}
+	perRecipient := map[string]int{}
+	pos := map[int64]int{}
+	for i, m := range s.messages() {
+		sends[m.ID]++
+		perRecipient[m.To]++
+		if _, ok := pos[m.ID]; !ok {
+			pos[m.ID] = i
+		}
+	}
+	dups, lost := 0, 0
+	for _, ids := range queued {
+		for i, id := range ids {
+			switch n := sends[id]; {
+			case n == 0:
+				lost++
+			case n > 1:
+				dups += n - 1
+			}
+			if i > 0 && pos[id] < pos[ids[i-1]] {
+				t.Errorf("message %d left before %d of the same learner", id, ids[i-1])
+			}
+		}
+	}
+	for to, n := range perRecipient {
+		if n != perLearner {
+			t.Errorf("%s got %d sends; want %d", to, n, perLearner)
+		}
+	}
+	t.Logf("database down %v mid-drain (lease %v, %d workers): %d sends accepted while it was stopping or down, "+
+		"%d acceptances not recordable at first; %d duplicates, %d lost of %d",
+		outage, lease, workers, acceptedWhileDown.Load(), len(wc.refused), dups, lost, learners*perLearner)
+	if len(wc.refused) == 0 {
+		t.Error("the database refused no acceptance: the test did not test the outage")
+	}
+	if dups != 0 || lost != 0 {
+		t.Errorf("%d duplicates and %d lost; want none", dups, lost)
+	}
+	if s.overlap {
+		t.Error("two messages of one learner were with the provider at the same time")
+	}
+}
