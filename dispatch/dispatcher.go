@@ -226,10 +226,10 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 }
 
 func (d *Dispatcher) sweep(ctx context.Context) {
-	// Acceptances still to be written belong to rows whose lease may have
-	// run out while the database was away: requeueing them now would send
-	// them again. Their writes go first; a crashed process's rows wait
-	// that long.
+	// Outcomes still to be written (persist) belong to rows whose lease may
+	// have run out while the database was away: requeueing them now would
+	// send accepted messages again. Their writes go first; a crashed
+	// process's rows wait that long.
 	if d.unrecorded.Load() == 0 {
 		if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
 			d.log.Error("release expired claims", "err", err)
@@ -271,19 +271,19 @@ func (d *Dispatcher) fallBack(ctx context.Context, m Message, reason error, notO
 		d.retry(ctx, m, reason, log)
 		return
 	}
-	if err := d.store.FallBack(ctx, m.ID, reason.Error(), notOnChannel); err != nil {
-		log.Error("fall back to SMS", "err", err)
+	if !d.persist(ctx, log, "fall back to SMS", func(ctx context.Context) error {
+		return d.store.FallBack(ctx, m.ID, reason.Error(), notOnChannel)
+	}) {
 		return
 	}
 	log.Info("sent by SMS instead", "reason", reason)
 	d.metrics.count(m.Channel, "fell_back")
 }
 
-// send offers one claimed message to its provider and records the answer.
-// Recording uses a context of its own: a provider that accepted a message
-// must have that written down even when the dispatcher is stopping.
+// send offers one claimed message to its provider and records the answer
+// (see persist: the answer is written even when the dispatcher is stopping).
 func (d *Dispatcher) send(ctx context.Context, m Message) {
-	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	if lim := d.limiters[m.Channel]; lim != nil {
 		// An SMS is charged per segment; anything else is one message. A
@@ -309,14 +309,11 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 	if !ok {
 		reason := errors.New("no sender for " + m.Channel + " is configured")
 		if m.Channel == whatsApp && d.canFallBack() {
-			d.fallBack(record, m, reason, false, log)
+			d.fallBack(ctx, m, reason, false, log)
 			return
 		}
 		log.Warn("nothing here can carry this message", "err", reason)
-		if err := d.store.MarkFailed(record, m.ID, reason.Error(), false); err != nil {
-			log.Error("record failed message", "err", err)
-		}
-		d.metrics.count(m.Channel, "failed")
+		d.recordFailed(ctx, m, reason, false, log)
 		return
 	}
 	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
@@ -326,84 +323,34 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 	d.metrics.observeSend(m.Channel, time.Since(start))
 	if err == nil {
 		d.recordSent(ctx, m, sender.Name(), providerID, log)
-		d.metrics.count(m.Channel, "sent")
 		return
 	}
 	var se *SendError
 	if errors.As(err, &se) && se.Fallback {
-		d.fallBack(record, m, err, se.NotOnChannel, log)
+		d.fallBack(ctx, m, err, se.NotOnChannel, log)
 		return
 	}
 	permanent, optedOut, _ := classify(err)
 	if permanent {
 		log.Warn("send failed permanently", "err", err, "opted_out", optedOut)
-		if err := d.store.MarkFailed(record, m.ID, err.Error(), optedOut); err != nil {
-			log.Error("record failed message", "err", err)
-		}
-		d.metrics.count(m.Channel, "failed")
+		d.recordFailed(ctx, m, err, optedOut, log)
 		return
 	}
-	d.retry(record, m, err, log)
-}
-
-// Bounds of the wait between tries to record an accepted send.
-const (
-	recordRetryMin = 50 * time.Millisecond
-	recordRetryMax = 2 * time.Second
-	recordTimeout  = 10 * time.Second
-)
-
-// recordSent writes down that the provider accepted m. From here on the
-// provider has the message: left to its lease, a row whose write failed
-// would be sent again when the lease ran out (issue 11: a 25 s database
-// outage sent one duplicate per worker, and held those learners' later
-// messages back for the whole lease). So the acceptance is kept here, in
-// memory, and the write tried again until the database takes it; the sweep
-// meanwhile leaves expired leases alone, and MarkSent takes the row back
-// out of the queue should another process have requeued it. The row's
-// later messages wait, as order demands. Only a dispatcher told to stop
-// gives up, after RecordGrace, and says which message may go twice.
-func (d *Dispatcher) recordSent(ctx context.Context, m Message, provider, providerID string, log *slog.Logger) {
-	d.unrecorded.Add(1)
-	defer d.unrecorded.Add(-1)
-	wait := recordRetryMin
-	var giveUpAt time.Time
-	for try := 1; ; try++ {
-		record, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-		err := d.store.MarkSent(record, m.ID, m.Attempt, provider, providerID)
-		cancel()
-		if err == nil {
-			if try > 1 {
-				log.Info("recorded an accepted message once the database answered", "tries", try)
-			}
-			return
-		}
-		if try == 1 {
-			log.Error("record accepted message; keeping it and trying again until the database answers", "err", err)
-		}
-		if ctx.Err() != nil {
-			if giveUpAt.IsZero() {
-				giveUpAt = time.Now().Add(d.cfg.RecordGrace)
-			}
-			if time.Now().After(giveUpAt) {
-				log.Error("stopped without recording an accepted message; it will be sent again when its lease ends",
-					"err", err, "tries", try)
-				return
-			}
-		}
-		time.Sleep(wait/2 + rand.N(wait/2+1))
-		wait = min(2*wait, recordRetryMax)
-	}
+	d.retry(ctx, m, err, log)
 }
 
 // retry schedules another attempt, or gives up when the message has had
 // its attempts or grown too old.
 func (d *Dispatcher) retry(ctx context.Context, m Message, err error, log *slog.Logger) {
 	next := d.now().Add(d.backoff(m.Attempt))
-	failed, rerr := d.store.MarkRetry(ctx, m.ID, err.Error(), next, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
+	var failed bool
+	if !d.persist(ctx, log, "schedule retry", func(ctx context.Context) (rerr error) {
+		failed, rerr = d.store.MarkRetry(ctx, m.ID, err.Error(), next, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
+		return rerr
+	}) {
+		return
+	}
 	switch {
-	case rerr != nil:
-		log.Error("schedule retry", "err", rerr)
 	case failed:
 		log.Warn("giving up on message", "err", err)
 		d.metrics.count(m.Channel, "failed")

@@ -2,6 +2,7 @@ package dispatch_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -95,12 +96,19 @@ func TestDatabaseOutageMidDrain(t *testing.T) {
 	}
 
 	var (
-		calls, acceptedWhileDown atomic.Int64
-		down                     atomic.Bool
-		outageOnce               sync.Once
-		restarted                = make(chan error, 1)
+		calls, acceptedWhileDown, failedWhileDown atomic.Int64
+		down                                      atomic.Bool
+		outageOnce                                sync.Once
+		stopped                                   = make(chan struct{})
+		restarted                                 = make(chan error, 1)
 	)
-	s := &fakeSender{fn: func(dispatch.Message, int) error {
+	// accepted lists the sends the provider took, in order; sends that
+	// fail are offered again, which is no duplicate.
+	var (
+		acceptedMu sync.Mutex
+		accepted   []dispatch.Message
+	)
+	s := &fakeSender{fn: func(m dispatch.Message, n int) error {
 		// The 40th send stops the database before the provider answers:
 		// this answer, and those of the sends in flight beside it, cannot
 		// be written until it returns.
@@ -110,6 +118,7 @@ func TestDatabaseOutageMidDrain(t *testing.T) {
 				if err := c.Stop(ctx); err != nil {
 					t.Errorf("stop the database: %v", err)
 				}
+				close(stopped)
 				go func() {
 					time.Sleep(outage) // the outage itself, longer than a lease
 					_, err := c.Start(ctx)
@@ -119,8 +128,20 @@ func TestDatabaseOutageMidDrain(t *testing.T) {
 			})
 		}
 		if down.Load() {
+			// The sends in flight beside it are answered once the
+			// database is gone, as over a slow provider link.
+			<-stopped
+			// Some sends fail while the database is down: their retry
+			// must be scheduled when it returns, not left to the lease.
+			if m.ID%3 == 0 && n == 0 {
+				failedWhileDown.Add(1)
+				return dispatch.Retryable("503", errors.New("provider busy"))
+			}
 			acceptedWhileDown.Add(1)
 		}
+		acceptedMu.Lock()
+		accepted = append(accepted, m)
+		acceptedMu.Unlock()
 		return nil
 	}}
 	wc := &writeCounter{DB: db, refused: map[int64]bool{}}
@@ -150,7 +171,7 @@ func TestDatabaseOutageMidDrain(t *testing.T) {
 	sends := map[int64]int{}
 	perRecipient := map[string]int{}
 	pos := map[int64]int{}
-	for i, m := range s.messages() {
+	for i, m := range accepted {
 		sends[m.ID]++
 		perRecipient[m.To]++
 		if _, ok := pos[m.ID]; !ok {
@@ -176,9 +197,15 @@ func TestDatabaseOutageMidDrain(t *testing.T) {
 			t.Errorf("%s got %d sends; want %d", to, n, perLearner)
 		}
 	}
-	t.Logf("database down %v mid-drain (lease %v, %d workers): %d sends accepted while it was stopping or down, "+
+	t.Logf("database down %v mid-drain (lease %v, %d workers): %d sends accepted and %d failed while it was stopping or down, "+
 		"%d acceptances not recordable at first; %d duplicates, %d lost of %d",
-		outage, lease, workers, acceptedWhileDown.Load(), len(wc.refused), dups, lost, learners*perLearner)
+		outage, lease, workers, acceptedWhileDown.Load(), failedWhileDown.Load(), len(wc.refused), dups, lost, learners*perLearner)
+	// A failed send's retry is written when the database returns, not
+	// left to the lease (which would hold the learner's later messages
+	// back for all of it).
+	if n := f.count(`SELECT count(*) FROM outbox WHERE last_error LIKE 'lease expired%'`); n != 0 {
+		t.Errorf("%d rows went back to the queue by their lease", n)
+	}
 	if len(wc.refused) == 0 {
 		t.Error("the database refused no acceptance: the test did not test the outage")
 	}
