@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -19,7 +18,7 @@ type Store interface {
 	MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error
 	MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error)
 	MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error
-	ReleaseExpired(ctx context.Context) (int64, error)
+	ReleaseExpired(ctx context.Context, keep []int64) (int64, error)
 	Release(ctx context.Context, ids []int64) error
 	FallBack(ctx context.Context, id int64, reason string, preferSMSFromNow bool) error
 	FallBackUnconfirmed(ctx context.Context, after time.Duration, limit int) (int, error)
@@ -94,9 +93,12 @@ type Dispatcher struct {
 	metrics  *Metrics
 	now      func() time.Time
 	wake     chan struct{}
-	// unrecorded counts sends the provider accepted whose acceptance is
-	// not written yet (the database is unreachable): see recordSent.
-	unrecorded atomic.Int64
+	// inHand holds the ids of the rows this dispatcher has claimed and not
+	// yet settled (being sent, or their outcome being written): the sweep
+	// never requeues them, however long a database outage outlasts their
+	// lease.
+	inHandMu sync.Mutex
+	inHand   map[int64]bool
 }
 
 // New makes a dispatcher; senders maps a channel ("sms", "whatsapp") to the
@@ -106,7 +108,7 @@ type Dispatcher struct {
 func New(store Store, senders map[string]Sender, cfg Config, log *slog.Logger, metrics *Metrics, extra ...Sender) *Dispatcher {
 	cfg.defaults()
 	d := &Dispatcher{store: store, senders: senders, routes: map[string]Sender{}, cfg: cfg, log: log, metrics: metrics,
-		limiters: map[string]*rate.Limiter{}, now: time.Now, wake: make(chan struct{}, 1)}
+		limiters: map[string]*rate.Limiter{}, now: time.Now, wake: make(chan struct{}, 1), inHand: map[int64]bool{}}
 	for _, s := range senders {
 		d.routes[s.Name()] = s
 	}
@@ -201,12 +203,14 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 				}
 				break
 			}
+			d.hold(msgs)
 			for _, m := range msgs {
 				slots <- struct{}{}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					d.send(ctx, m)
+					d.settle(m.ID)
 					<-slots
 					// The learner's next message may be claimable now.
 					d.Wake()
@@ -226,16 +230,12 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 }
 
 func (d *Dispatcher) sweep(ctx context.Context) {
-	// Outcomes still to be written (persist) belong to rows whose lease may
-	// have run out while the database was away: requeueing them now would
-	// send accepted messages again. Their writes go first; a crashed
-	// process's rows wait that long.
-	if d.unrecorded.Load() == 0 {
-		if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
-			d.log.Error("release expired claims", "err", err)
-		} else if n > 0 {
-			d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
-		}
+	// Rows still in hand may have outlived their lease while the database
+	// was away; requeueing them would send accepted messages again.
+	if n, err := d.store.ReleaseExpired(ctx, d.held()); err != nil && ctx.Err() == nil {
+		d.log.Error("release expired claims", "err", err)
+	} else if n > 0 {
+		d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
 	}
 	if !d.canFallBack() {
 		return
@@ -246,6 +246,31 @@ func (d *Dispatcher) sweep(ctx context.Context) {
 		d.log.Info("WhatsApp messages without a delivery receipt sent again by SMS", "count", n, "after", d.cfg.FallbackAfter)
 		d.metrics.add(whatsApp, "fell_back", n)
 	}
+}
+
+// hold notes claimed rows as in hand, settle as settled; held lists them.
+func (d *Dispatcher) hold(msgs []Message) {
+	d.inHandMu.Lock()
+	defer d.inHandMu.Unlock()
+	for _, m := range msgs {
+		d.inHand[m.ID] = true
+	}
+}
+
+func (d *Dispatcher) settle(id int64) {
+	d.inHandMu.Lock()
+	defer d.inHandMu.Unlock()
+	delete(d.inHand, id)
+}
+
+func (d *Dispatcher) held() []int64 {
+	d.inHandMu.Lock()
+	defer d.inHandMu.Unlock()
+	ids := make([]int64, 0, len(d.inHand))
+	for id := range d.inHand {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // quietHoursSweep is how often due bulk traffic outside the learners'

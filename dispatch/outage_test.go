@@ -47,12 +47,23 @@ func ownCluster(t *testing.T) (*localpg.Cluster, string) {
 	return c, url
 }
 
-// writeCounter notes the messages whose acceptance the database refused
-// to record at first, to show that the outage struck sends in flight.
+// writeCounter notes the messages whose outcome the database refused to
+// record at first, to show that the outage struck sends in flight.
 type writeCounter struct {
 	*store.DB
-	mu      sync.Mutex
-	refused map[int64]bool
+	mu             sync.Mutex
+	refused        map[int64]bool // acceptances
+	refusedRetries int
+}
+
+func (w *writeCounter) MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (bool, error) {
+	failed, err := w.DB.MarkRetry(ctx, id, sendErr, next, maxAttempts, oldest)
+	if err != nil {
+		w.mu.Lock()
+		w.refusedRetries++
+		w.mu.Unlock()
+	}
+	return failed, err
 }
 
 func (w *writeCounter) MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error {
@@ -109,11 +120,23 @@ func TestDatabaseOutageMidDrain(t *testing.T) {
 		accepted   []dispatch.Message
 	)
 	s := &fakeSender{fn: func(m dispatch.Message, n int) error {
-		// The 40th send stops the database before the provider answers:
-		// this answer, and those of the sends in flight beside it, cannot
-		// be written until it returns.
-		if calls.Add(1) == 40 {
+		// Each send takes the provider a moment, so that the other
+		// workers' sends are in flight when the database goes.
+		time.Sleep(20 * time.Millisecond)
+		switch call := calls.Add(1); {
+		case call == 40:
+			// This send stops the database before the provider answers:
+			// its answer, and those of the sends in flight beside it,
+			// cannot be written until the database returns.
 			outageOnce.Do(func() {
+				// Another send is under way first (call 41 below), so
+				// that one fails while the database is gone.
+				for deadline := time.Now().Add(10 * time.Second); calls.Load() < 41; time.Sleep(time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Error("no other send began while the 40th was in flight")
+						break
+					}
+				}
 				down.Store(true)
 				if err := c.Stop(ctx); err != nil {
 					t.Errorf("stop the database: %v", err)
@@ -126,17 +149,17 @@ func TestDatabaseOutageMidDrain(t *testing.T) {
 					restarted <- err
 				}()
 			})
+		case call == 41:
+			// The next one fails once the database is gone: its retry
+			// must be scheduled when it returns, not left to the lease.
+			<-stopped
+			failedWhileDown.Add(1)
+			return dispatch.Retryable("503", errors.New("provider busy"))
+		case down.Load():
+			// The others in flight are answered once it is gone.
+			<-stopped
 		}
 		if down.Load() {
-			// The sends in flight beside it are answered once the
-			// database is gone, as over a slow provider link.
-			<-stopped
-			// Some sends fail while the database is down: their retry
-			// must be scheduled when it returns, not left to the lease.
-			if m.ID%3 == 0 && n == 0 {
-				failedWhileDown.Add(1)
-				return dispatch.Retryable("503", errors.New("provider busy"))
-			}
 			acceptedWhileDown.Add(1)
 		}
 		acceptedMu.Lock()
@@ -198,8 +221,11 @@ func TestDatabaseOutageMidDrain(t *testing.T) {
 		}
 	}
 	t.Logf("database down %v mid-drain (lease %v, %d workers): %d sends accepted and %d failed while it was stopping or down, "+
-		"%d acceptances not recordable at first; %d duplicates, %d lost of %d",
-		outage, lease, workers, acceptedWhileDown.Load(), failedWhileDown.Load(), len(wc.refused), dups, lost, learners*perLearner)
+		"%d acceptances and %d retries not recordable at first; %d duplicates, %d lost of %d",
+		outage, lease, workers, acceptedWhileDown.Load(), failedWhileDown.Load(), len(wc.refused), wc.refusedRetries, dups, lost, learners*perLearner)
+	if wc.refusedRetries == 0 {
+		t.Error("the database refused no retry: the failed send was not tested")
+	}
 	// A failed send's retry is written when the database returns, not
 	// left to the lease (which would hold the learner's later messages
 	// back for all of it).

@@ -49,16 +49,13 @@ func (d *Dispatcher) recordFailed(ctx context.Context, m Message, reason error, 
 // While the database cannot be reached the outcome is kept here and the
 // write tried again, with backoff, until it answers: a row left to its
 // lease would hold its learner's later messages back for the whole lease,
-// and, had the provider accepted it, be sent twice. Meanwhile the sweep
-// leaves expired leases alone (unrecorded), so this process does not
-// requeue what it is still writing. A write the database refuses outright
+// and, had the provider accepted it, be sent twice. The row stays in hand
+// meanwhile, so this process's sweep does not requeue it. A write the database refuses outright
 // is not tried again. Only a dispatcher told to stop gives up on an
 // unreachable database, after RecordGrace; the row then returns to the
 // queue when its lease ends, as after a crash. The caller logs success;
 // persist logs failures.
 func (d *Dispatcher) persist(ctx context.Context, log *slog.Logger, what string, write func(context.Context) error) bool {
-	d.unrecorded.Add(1)
-	defer d.unrecorded.Add(-1)
 	wait := recordRetryMin
 	var giveUpAt time.Time
 	for try := 1; ; try++ {

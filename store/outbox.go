@@ -167,13 +167,16 @@ func optOut(ctx context.Context, tx execer, learnerID int64, why string) error {
 
 const releaseExpired = `
 UPDATE outbox SET status = 'queued', lease_until = NULL, last_error = 'lease expired: the sender stopped before recording an answer', updated_at = now()
-WHERE status = 'sending' AND lease_until < $1`
+WHERE status = 'sending' AND lease_until < $1 AND id <> ALL(coalesce($2::bigint[], '{}'))`
 
 // ReleaseExpired returns rows whose claim outlived its lease to the queue:
 // the process that claimed them died. They may have reached the provider,
-// so they may be sent twice; that is the at-least-once window.
-func (d *DB) ReleaseExpired(ctx context.Context) (int64, error) {
-	res, err := d.db.ExecContext(ctx, releaseExpired, d.now())
+// so they may be sent twice; that is the at-least-once window. The caller's
+// own rows still in hand (keep) are left alone whatever their lease says:
+// it is alive and will record their outcome (a database outage can outlast
+// a lease).
+func (d *DB) ReleaseExpired(ctx context.Context, keep []int64) (int64, error) {
+	res, err := d.db.ExecContext(ctx, releaseExpired, d.now(), pq.Array(keep))
 	if err != nil {
 		return 0, fmt.Errorf("release expired claims: %w", err)
 	}
