@@ -15,10 +15,10 @@ import (
 // Store is what the dispatcher needs of the outbox.
 type Store interface {
 	ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]Message, error)
-	MarkSent(ctx context.Context, id int64, provider, providerID string) error
+	MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error
 	MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error)
 	MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error
-	ReleaseExpired(ctx context.Context) (int64, error)
+	ReleaseExpired(ctx context.Context, keep []int64) (int64, error)
 	Release(ctx context.Context, ids []int64) error
 	FallBack(ctx context.Context, id int64, reason string, preferSMSFromNow bool) error
 	FallBackUnconfirmed(ctx context.Context, after time.Duration, limit int) (int, error)
@@ -53,6 +53,10 @@ type Config struct {
 	// Elsewhere names channels another process carries (it holds the
 	// WhatsApp device): their rows are left to it.
 	Elsewhere []string
+	// RecordGrace is how long a stopping dispatcher goes on trying to
+	// record sends the provider accepted while the database does not
+	// answer (default 10s); a running one tries until it answers.
+	RecordGrace time.Duration
 }
 
 func (c *Config) defaults() {
@@ -74,6 +78,7 @@ func (c *Config) defaults() {
 	def(&c.BackoffBase, 5*time.Second)
 	def(&c.BackoffMax, 15*time.Minute)
 	def(&c.FallbackAfter, 10*time.Minute)
+	def(&c.RecordGrace, 10*time.Second)
 }
 
 // Dispatcher sends the outbox through one sender per channel.
@@ -88,6 +93,12 @@ type Dispatcher struct {
 	metrics  *Metrics
 	now      func() time.Time
 	wake     chan struct{}
+	// inHand holds the ids of the rows this dispatcher has claimed and not
+	// yet settled (being sent, or their outcome being written): the sweep
+	// never requeues them, however long a database outage outlasts their
+	// lease.
+	inHandMu sync.Mutex
+	inHand   map[int64]bool
 }
 
 // New makes a dispatcher; senders maps a channel ("sms", "whatsapp") to the
@@ -97,7 +108,7 @@ type Dispatcher struct {
 func New(store Store, senders map[string]Sender, cfg Config, log *slog.Logger, metrics *Metrics, extra ...Sender) *Dispatcher {
 	cfg.defaults()
 	d := &Dispatcher{store: store, senders: senders, routes: map[string]Sender{}, cfg: cfg, log: log, metrics: metrics,
-		limiters: map[string]*rate.Limiter{}, now: time.Now, wake: make(chan struct{}, 1)}
+		limiters: map[string]*rate.Limiter{}, now: time.Now, wake: make(chan struct{}, 1), inHand: map[int64]bool{}}
 	for _, s := range senders {
 		d.routes[s.Name()] = s
 	}
@@ -192,12 +203,14 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 				}
 				break
 			}
+			d.hold(msgs)
 			for _, m := range msgs {
 				slots <- struct{}{}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					d.send(ctx, m)
+					d.settle(m.ID)
 					<-slots
 					// The learner's next message may be claimable now.
 					d.Wake()
@@ -217,7 +230,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 }
 
 func (d *Dispatcher) sweep(ctx context.Context) {
-	if n, err := d.store.ReleaseExpired(ctx); err != nil && ctx.Err() == nil {
+	// Rows still in hand may have outlived their lease while the database
+	// was away; requeueing them would send accepted messages again.
+	if n, err := d.store.ReleaseExpired(ctx, d.held()); err != nil && ctx.Err() == nil {
 		d.log.Error("release expired claims", "err", err)
 	} else if n > 0 {
 		d.log.Warn("requeued messages whose sender stopped mid-send; they may be sent twice", "count", n)
@@ -231,6 +246,31 @@ func (d *Dispatcher) sweep(ctx context.Context) {
 		d.log.Info("WhatsApp messages without a delivery receipt sent again by SMS", "count", n, "after", d.cfg.FallbackAfter)
 		d.metrics.add(whatsApp, "fell_back", n)
 	}
+}
+
+// hold notes claimed rows as in hand, settle as settled; held lists them.
+func (d *Dispatcher) hold(msgs []Message) {
+	d.inHandMu.Lock()
+	defer d.inHandMu.Unlock()
+	for _, m := range msgs {
+		d.inHand[m.ID] = true
+	}
+}
+
+func (d *Dispatcher) settle(id int64) {
+	d.inHandMu.Lock()
+	defer d.inHandMu.Unlock()
+	delete(d.inHand, id)
+}
+
+func (d *Dispatcher) held() []int64 {
+	d.inHandMu.Lock()
+	defer d.inHandMu.Unlock()
+	ids := make([]int64, 0, len(d.inHand))
+	for id := range d.inHand {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // quietHoursSweep is how often due bulk traffic outside the learners'
@@ -256,19 +296,19 @@ func (d *Dispatcher) fallBack(ctx context.Context, m Message, reason error, notO
 		d.retry(ctx, m, reason, log)
 		return
 	}
-	if err := d.store.FallBack(ctx, m.ID, reason.Error(), notOnChannel); err != nil {
-		log.Error("fall back to SMS", "err", err)
+	if !d.persist(ctx, log, "fall back to SMS", func(ctx context.Context) error {
+		return d.store.FallBack(ctx, m.ID, reason.Error(), notOnChannel)
+	}) {
 		return
 	}
 	log.Info("sent by SMS instead", "reason", reason)
 	d.metrics.count(m.Channel, "fell_back")
 }
 
-// send offers one claimed message to its provider and records the answer.
-// Recording uses a context of its own: a provider that accepted a message
-// must have that written down even when the dispatcher is stopping.
+// send offers one claimed message to its provider and records the answer
+// (see persist: the answer is written even when the dispatcher is stopping).
 func (d *Dispatcher) send(ctx context.Context, m Message) {
-	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	if lim := d.limiters[m.Channel]; lim != nil {
 		// An SMS is charged per segment; anything else is one message. A
@@ -294,14 +334,11 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 	if !ok {
 		reason := errors.New("no sender for " + m.Channel + " is configured")
 		if m.Channel == whatsApp && d.canFallBack() {
-			d.fallBack(record, m, reason, false, log)
+			d.fallBack(ctx, m, reason, false, log)
 			return
 		}
 		log.Warn("nothing here can carry this message", "err", reason)
-		if err := d.store.MarkFailed(record, m.ID, reason.Error(), false); err != nil {
-			log.Error("record failed message", "err", err)
-		}
-		d.metrics.count(m.Channel, "failed")
+		d.recordFailed(ctx, m, reason, false, log)
 		return
 	}
 	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
@@ -310,37 +347,35 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 	cancelSend()
 	d.metrics.observeSend(m.Channel, time.Since(start))
 	if err == nil {
-		if err := d.store.MarkSent(record, m.ID, sender.Name(), providerID); err != nil {
-			log.Error("record accepted message", "err", err)
-		}
-		d.metrics.count(m.Channel, "sent")
+		d.recordSent(ctx, m, sender.Name(), providerID, log)
 		return
 	}
 	var se *SendError
 	if errors.As(err, &se) && se.Fallback {
-		d.fallBack(record, m, err, se.NotOnChannel, log)
+		d.fallBack(ctx, m, err, se.NotOnChannel, log)
 		return
 	}
 	permanent, optedOut, _ := classify(err)
 	if permanent {
 		log.Warn("send failed permanently", "err", err, "opted_out", optedOut)
-		if err := d.store.MarkFailed(record, m.ID, err.Error(), optedOut); err != nil {
-			log.Error("record failed message", "err", err)
-		}
-		d.metrics.count(m.Channel, "failed")
+		d.recordFailed(ctx, m, err, optedOut, log)
 		return
 	}
-	d.retry(record, m, err, log)
+	d.retry(ctx, m, err, log)
 }
 
 // retry schedules another attempt, or gives up when the message has had
 // its attempts or grown too old.
 func (d *Dispatcher) retry(ctx context.Context, m Message, err error, log *slog.Logger) {
 	next := d.now().Add(d.backoff(m.Attempt))
-	failed, rerr := d.store.MarkRetry(ctx, m.ID, err.Error(), next, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
+	var failed bool
+	if !d.persist(ctx, log, "schedule retry", func(ctx context.Context) (rerr error) {
+		failed, rerr = d.store.MarkRetry(ctx, m.ID, err.Error(), next, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
+		return rerr
+	}) {
+		return
+	}
 	switch {
-	case rerr != nil:
-		log.Error("schedule retry", "err", rerr)
 	case failed:
 		log.Warn("giving up on message", "err", err)
 		d.metrics.count(m.Channel, "failed")

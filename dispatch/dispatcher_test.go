@@ -292,11 +292,11 @@ func (c *crashingStore) ClaimDue(ctx context.Context, ch []string, n int, lease 
 	}
 	return c.DB.ClaimDue(ctx, ch, n, lease)
 }
-func (c *crashingStore) MarkSent(ctx context.Context, id int64, p, pid string) error {
+func (c *crashingStore) MarkSent(ctx context.Context, id int64, attempt int, p, pid string) error {
 	if c.dead() {
 		return errDead
 	}
-	return c.DB.MarkSent(ctx, id, p, pid)
+	return c.DB.MarkSent(ctx, id, attempt, p, pid)
 }
 func (c *crashingStore) Release(ctx context.Context, ids []int64) error {
 	if c.dead() {
@@ -323,7 +323,9 @@ func TestCrashMidBatchLosesNothing(t *testing.T) {
 		}
 		return nil
 	}
-	stop := start(t, cs, first, dispatch.Config{Workers: workers, Lease: 300 * time.Millisecond})
+	// The dead process cannot record what was accepted; stopping it gives
+	// up on that at once, as a crash would.
+	stop := start(t, cs, first, dispatch.Config{Workers: workers, Lease: 300 * time.Millisecond, RecordGrace: time.Millisecond})
 	waitUntil(t, "the first dispatcher crashes", cs.dead)
 	stop()
 

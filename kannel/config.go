@@ -27,7 +27,7 @@ type Config struct {
 	From string // KANNEL_FROM
 	// DLRURL is where Kannel reports deliveries, without a query:
 	// PAMONG_PUBLIC_URL + "/webhooks/kannel/dlr". Each message adds
-	// ?id=<outbox id>&status=%d&secret=<Secret>.
+	// ?id=<signed outbox id and attempt>&status=%d&secret=<Secret>.
 	DLRURL string
 	// Secret authenticates Kannel's requests to Pamong, inbound messages
 	// and delivery reports alike.

@@ -59,12 +59,12 @@ func New(c Config) (*Sender, error) {
 }
 
 // Name is the route recorded on outbox rows; delivery reports find their
-// row by ("kannel", outbox id).
+// row by the signed outbox id and attempt in the dlr-url.
 func (s *Sender) Name() string { return "kannel" }
 
 // Send asks Kannel to send m as one GSM-7 SMS. Kannel gives no message id
 // of its own, so the provider id is the outbox id, which the dlr-url
-// carries back.
+// carries back, signed together with the attempt.
 //
 // Kannel's answers: "0: Accepted for delivery" and "3: Queued for later
 // delivery" are both accepted. 3 means no SMSC connection is up right now;
@@ -102,7 +102,7 @@ func (s *Sender) Send(ctx context.Context, m dispatch.Message) (string, error) {
 	q.Set("coding", "0")
 	q.Set("charset", "UTF-8")
 	q.Set("dlr-mask", strconv.Itoa(DLRMask))
-	q.Set("dlr-url", s.dlrURL(id))
+	q.Set("dlr-url", s.dlrURL(dispatch.SignRef(s.cfg.Secret, s.Name(), dispatch.Ref{ID: m.ID, Attempt: m.Attempt})))
 	u := *s.base
 	u.RawQuery = q.Encode()
 
@@ -128,11 +128,13 @@ func (s *Sender) Send(ctx context.Context, m dispatch.Message) (string, error) {
 	return id, nil
 }
 
-// dlrURL is where Kannel reports on message id. %d is Kannel's escape
-// code for the report type; the secret is URL-safe (Validate), so Kannel's
-// own escape codes cannot touch it.
-func (s *Sender) dlrURL(id string) string {
-	return s.cfg.DLRURL + "?id=" + id + "&status=%d&secret=" + url.QueryEscape(s.cfg.Secret)
+// dlrURL is where Kannel reports on the message ref names (a signed
+// dispatch.Ref: the webhook refuses a report whose id it did not sign). %d
+// is Kannel's escape code for the report type; the reference and the
+// secret are URL-safe (SignRef, Validate), so Kannel's own escape codes
+// cannot touch them.
+func (s *Sender) dlrURL(ref string) string {
+	return s.cfg.DLRURL + "?id=" + ref + "&status=%d&secret=" + url.QueryEscape(s.cfg.Secret)
 }
 
 // classify reads smsbox's answer; nil means Kannel took the message.

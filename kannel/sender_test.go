@@ -66,7 +66,10 @@ func TestSendRequest(t *testing.T) {
 		"smsc": {"telkomsel"}, "username": {"pamong"}, "password": {"p@ss w0rd&x"}, "from": {"1234"},
 		"to": {"6281299990001"}, "text": {"1/4: Siapa? 1)Camat 2)BPD Balas 1-2 {€}"}, "coding": {"0"}, "charset": {"UTF-8"},
 		"dlr-mask": {"31"},
-		"dlr-url":  {"https://pamong.example.go.id/webhooks/kannel/dlr?id=42&status=%d&secret=" + testSecret},
+		// The id is the outbox id and the attempt, signed with the
+		// secret: the DLR webhook refuses ids it did not sign.
+		"dlr-url": {"https://pamong.example.go.id/webhooks/kannel/dlr?id=" +
+			dispatch.SignRef(testSecret, "kannel", dispatch.Ref{ID: 42, Attempt: 1}) + "&status=%d&secret=" + testSecret},
 	}
 	got := r.URL.Query()
 	for k, v := range want {

@@ -37,10 +37,10 @@ func TestDeliveryReports(t *testing.T) {
 	}
 	id := claim()
 	// The report arrives first, naming the row by Pamong's id.
-	if found, err := db.RecordDelivery(ctx, store.Delivery{Provider: "kannel", ProviderID: "x", Status: "delivered", OutboxID: id}); err != nil || !found {
+	if found, err := db.RecordDelivery(ctx, store.Delivery{Provider: "kannel", ProviderID: "x", Status: "delivered", OutboxID: id, Attempt: 1}); err != nil || !found {
 		t.Fatalf("early report: %v %v", found, err)
 	}
-	if err := db.MarkSent(ctx, id, "kannel", "P1"); err != nil {
+	if err := db.MarkSent(ctx, id, 1, "kannel", "P1"); err != nil {
 		t.Fatal(err)
 	}
 	if got := status(id); got != "delivered with its provider id" {

@@ -72,16 +72,22 @@ func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease t
 	return msgs, nil
 }
 
-// markSent records the provider's acceptance. A delivery report that
-// overtook it (status already delivered, read or failed) keeps its status.
+// markSent records the provider's acceptance of one attempt (attempts =
+// $5). A delivery report that overtook it (status already delivered, read
+// or failed) keeps its status. A row that went back to the queue because
+// its lease ran out while the database was unreachable, and that nobody
+// has claimed again since (attempts unchanged), is taken out of the queue
+// again: the provider has it, and sending it again would deliver it twice.
 const markSent = `
-UPDATE outbox SET status = CASE WHEN status = 'sending' THEN 'sent' ELSE status END,
+UPDATE outbox SET status = CASE WHEN status IN ('sending', 'queued') THEN 'sent' ELSE status END,
        provider = $2, provider_id = $3, sent_at = $4, lease_until = NULL, updated_at = $4
-WHERE id = $1 AND status IN ('sending', 'sent', 'delivered', 'read', 'failed')`
+WHERE id = $1 AND attempts = $5 AND status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed')`
 
-// MarkSent records that the provider accepted a message.
-func (d *DB) MarkSent(ctx context.Context, id int64, provider, providerID string) error {
-	if _, err := d.db.ExecContext(ctx, markSent, id, provider, providerID, d.now()); err != nil {
+// MarkSent records that the provider accepted attempt number attempt of a
+// message. It changes nothing when the row has moved on to another
+// attempt (another dispatcher took it after the lease ran out).
+func (d *DB) MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error {
+	if _, err := d.db.ExecContext(ctx, markSent, id, provider, providerID, d.now(), attempt); err != nil {
 		return fmt.Errorf("mark outbox row %d sent: %w", id, err)
 	}
 	return nil
@@ -162,13 +168,16 @@ func optOut(ctx context.Context, tx execer, learnerID int64, why string) error {
 
 const releaseExpired = `
 UPDATE outbox SET status = 'queued', lease_until = NULL, last_error = 'lease expired: the sender stopped before recording an answer', updated_at = now()
-WHERE status = 'sending' AND lease_until < $1`
+WHERE status = 'sending' AND lease_until < $1 AND id <> ALL(coalesce($2::bigint[], '{}'))`
 
 // ReleaseExpired returns rows whose claim outlived its lease to the queue:
 // the process that claimed them died. They may have reached the provider,
-// so they may be sent twice; that is the at-least-once window.
-func (d *DB) ReleaseExpired(ctx context.Context) (int64, error) {
-	res, err := d.db.ExecContext(ctx, releaseExpired, d.now())
+// so they may be sent twice; that is the at-least-once window. The caller's
+// own rows still in hand (keep) are left alone whatever their lease says:
+// it is alive and will record their outcome (a database outage can outlast
+// a lease).
+func (d *DB) ReleaseExpired(ctx context.Context, keep []int64) (int64, error) {
+	res, err := d.db.ExecContext(ctx, releaseExpired, d.now(), pq.Array(keep))
 	if err != nil {
 		return 0, fmt.Errorf("release expired claims: %w", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/twilio/twilio-go/client"
@@ -52,9 +51,13 @@ func New(c Config) (*Sender, error) {
 	}, nil
 }
 
+// providerName is the route recorded on outbox rows for Twilio.
+const providerName = "twilio"
+
 // Name is the route recorded on outbox rows; status callbacks from Twilio
-// find their row by ("twilio", MessageSid).
-func (s *Sender) Name() string { return "twilio" }
+// find their row by ("twilio", MessageSid), or by the signed outbox
+// reference in the callback URL before the MessageSid is recorded.
+func (s *Sender) Name() string { return providerName }
 
 // Send asks Twilio to send m as an SMS and returns its MessageSid. Failures
 // are classified for the dispatcher: see classify.
@@ -75,9 +78,11 @@ func (s *Sender) Send(ctx context.Context, m dispatch.Message) (string, error) {
 		params.SetMessagingServiceSid(s.cfg.MessagingServiceSID)
 	}
 	if s.cfg.StatusCallback != "" {
-		// The outbox id rides along, so that a callback overtaking the
-		// record of this send still finds its row.
-		params.SetStatusCallback(withOutboxID(s.cfg.StatusCallback, m.ID))
+		// The outbox id and attempt ride along, signed, so that a
+		// callback overtaking the record of this send still finds its row,
+		// and only this attempt's callback can move it.
+		ref := dispatch.SignRef(s.cfg.AuthToken, providerName, dispatch.Ref{ID: m.ID, Attempt: m.Attempt})
+		params.SetStatusCallback(withOutboxRef(s.cfg.StatusCallback, ref))
 	}
 
 	msg, err := s.api(rt).CreateMessage(params)
@@ -107,14 +112,14 @@ func (s *Sender) api(rt *callTransport) *openapi.ApiService {
 	return openapi.NewApiService(&client.RequestHandler{Client: c})
 }
 
-// withOutboxID adds id=<outbox id> to a callback URL.
-func withOutboxID(callback string, id int64) string {
+// withOutboxRef adds id=<signed outbox reference> to a callback URL.
+func withOutboxRef(callback string, ref string) string {
 	u, err := url.Parse(callback)
 	if err != nil {
 		return callback
 	}
 	q := u.Query()
-	q.Set("id", strconv.FormatInt(id, 10))
+	q.Set("id", ref)
 	u.RawQuery = q.Encode()
 	return u.String()
 }

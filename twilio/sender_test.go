@@ -54,7 +54,7 @@ func TestSendPostsTheMessage(t *testing.T) {
 				APIURL: fake.URL,
 			})
 
-			sid, err := s.Send(context.Background(), dispatch.Message{ID: 7, Channel: "sms", To: learnerTo, Text: "Selamat pagi, Bu Kades!"})
+			sid, err := s.Send(context.Background(), dispatch.Message{ID: 7, Attempt: 2, Channel: "sms", To: learnerTo, Text: "Selamat pagi, Bu Kades!"})
 			if err != nil {
 				t.Fatalf("Send: %v", err)
 			}
@@ -63,11 +63,17 @@ func TestSendPostsTheMessage(t *testing.T) {
 			if len(got) != 1 {
 				t.Fatalf("fake accepted %d messages, want 1", len(got))
 			}
-			// The callback carries the outbox id (7), so a status that
-			// overtakes the record of the send still finds its row.
+			// The callback carries the outbox id (7) and the attempt (2),
+			// signed with the auth token, so a status that overtakes the
+			// record of the send still finds its row, and nobody else can
+			// name one.
 			callback := tt.callback
 			if callback != "" {
-				callback += "?id=7"
+				ref := dispatch.SignRef(testToken, "twilio", dispatch.Ref{ID: 7, Attempt: 2})
+				callback += "?id=" + ref
+				if got, ok := twilio.NewValidator(testToken).OutboxRef(ref); !ok || got != (dispatch.Ref{ID: 7, Attempt: 2}) {
+					t.Errorf("the webhook reads the callback's id as %+v, %v", got, ok)
+				}
 			}
 			want := faketwilio.Sent{
 				SID: sid, To: learnerTo, From: tt.from, MessagingServiceSID: tt.mg,

@@ -5,14 +5,20 @@ import (
 	"encoding/base64"
 
 	"github.com/twilio/twilio-go/client"
+
+	"github.com/pamong-desa/pamong/dispatch"
 )
 
-// Validator checks the X-Twilio-Signature of Twilio's webhook requests.
-type Validator struct{ v client.RequestValidator }
+// Validator checks the X-Twilio-Signature of Twilio's webhook requests,
+// and the outbox reference Sender puts in each status callback URL.
+type Validator struct {
+	v         client.RequestValidator
+	authToken string
+}
 
 // NewValidator validates against the account's auth token.
 func NewValidator(authToken string) *Validator {
-	return &Validator{v: client.NewRequestValidator(authToken)}
+	return &Validator{v: client.NewRequestValidator(authToken), authToken: authToken}
 }
 
 // Valid tells whether signature was made by Twilio for a POST to url (the
@@ -31,4 +37,11 @@ func (v *Validator) Valid(url string, params map[string]string, signature string
 func SignatureShaped(signature string) bool {
 	b, err := base64.StdEncoding.DecodeString(signature)
 	return err == nil && len(b) == sha1.Size
+}
+
+// OutboxRef reads the id a status callback URL carries (see Sender.Send):
+// the outbox row and the attempt the callback reports on. ok is false
+// unless Sender signed it with this account's auth token.
+func (v *Validator) OutboxRef(id string) (ref dispatch.Ref, ok bool) {
+	return dispatch.ParseRef(v.authToken, providerName, id)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pamong-desa/pamong/bot"
 	"github.com/pamong-desa/pamong/clean"
+	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/lessons"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
@@ -160,25 +161,33 @@ func (h *Kannel) dlr(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "id and status are required", http.StatusBadRequest)
 		return
 	}
+	// The id is the signed reference kannel.Sender put in the dlr-url:
+	// the outbox id and the attempt it reports on. Outbox ids are
+	// sequential, so a bare or wrongly signed one is refused: a request
+	// that merely carries the secret cannot name a row by counting.
+	ref, ok := dispatch.ParseRef(h.Secret, "kannel", id)
+	if !ok {
+		h.Log.Warn("refused a Kannel delivery report with an unsigned or wrongly signed id", "path", r.URL.Path)
+		http.Error(w, "unsigned or wrongly signed id", http.StatusForbidden)
+		return
+	}
 	d, known := kannelDLR[status]
 	if !known {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	d.Provider, d.ProviderID = "kannel", id
-	// The id is Pamong's outbox id: the report may overtake the answer to
-	// its own sendsms request, so the row is found by it directly.
-	if n, perr := strconv.ParseInt(id, 10, 64); perr == nil {
-		d.OutboxID = n
-	}
+	d.Provider, d.ProviderID = "kannel", strconv.FormatInt(ref.ID, 10)
+	// The report may overtake the answer to its own sendsms request, so
+	// the row is found by its id directly.
+	d.OutboxID, d.Attempt = ref.ID, ref.Attempt
 	found, err := h.Store.RecordDelivery(r.Context(), d)
 	if err != nil {
-		h.Log.Error("record Kannel delivery report", "msg_id", id, "err", err)
+		h.Log.Error("record Kannel delivery report", "msg_id", ref.ID, "err", err)
 		http.Error(w, "temporarily unavailable", http.StatusServiceUnavailable)
 		return
 	}
 	if !found {
-		h.Log.Debug("delivery report for a message Pamong did not send, ignored", "msg_id", id)
+		h.Log.Debug("delivery report for a message Kannel was not given, ignored", "msg_id", ref.ID)
 	}
 	w.WriteHeader(http.StatusOK)
 }

@@ -9,7 +9,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/pamong-desa/pamong/bot"
@@ -160,10 +159,15 @@ func (h *Twilio) status(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := store.Delivery{Provider: "twilio", ProviderID: sid, Status: status, OptedOut: p["ErrorCode"] == twilioOptOut}
-	// Pamong's outbox id, put in the callback URL when the message was
-	// sent, finds the row even before the send's answer was recorded.
-	if id, err := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64); err == nil {
-		d.OutboxID = id
+	// The signed outbox reference, put in the callback URL when the
+	// message was sent, finds the row even before the send's answer was
+	// recorded. Without a good one (a URL from before references were
+	// signed) the row is found by MessageSid alone, which Twilio made and
+	// nobody can guess.
+	if ref, ok := h.Validator.OutboxRef(r.URL.Query().Get("id")); ok {
+		d.OutboxID, d.Attempt = ref.ID, ref.Attempt
+	} else if r.URL.Query().Has("id") {
+		h.Log.Debug("status callback with an unsigned outbox id; finding the row by MessageSid", "msg_sid", sid)
 	}
 	if code := p["ErrorCode"]; code != "" {
 		d.Error = "twilio error " + code

@@ -99,8 +99,6 @@ func TestTwilioWebhooks(t *testing.T) {
 		{name: "failed because unsubscribed", path: "/webhooks/twilio/status",
 			params:   url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"failed"}, "ErrorCode": {"21610"}},
 			wantCode: 204, wantDeliv: &store.Delivery{Provider: "twilio", ProviderID: "SM9", Status: "failed", Error: "twilio error 21610", OptedOut: true}},
-		{name: "the callback names the outbox row", path: "/webhooks/twilio/status?id=42", params: url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"delivered"}},
-			wantCode: 204, wantDeliv: &store.Delivery{Provider: "twilio", ProviderID: "SM9", Status: "delivered", OutboxID: 42}},
 		{name: "queued is implied", path: "/webhooks/twilio/status", params: url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"queued"}}, wantCode: 204},
 		{name: "unknown sid acknowledged", path: "/webhooks/twilio/status", params: url.Values{"MessageSid": {"SMunknown"}, "MessageStatus": {"delivered"}},
 			wantCode: 204, wantDeliv: &store.Delivery{Provider: "twilio", ProviderID: "SMunknown", Status: "delivered"}},
