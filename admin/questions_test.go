@@ -30,8 +30,10 @@ func TestAPIQuestionsInScope(t *testing.T) {
 		"+6281211110001": "Maaf pak, saya kurang paham maksud pertanyaannya",
 		"+6281222220001": "Pertanyaan ini maksudnya bagaimana ya pak?",
 	}
-	for phone, text := range asks {
-		for i, msg := range []string{"halo", text} {
+	// In this order, so that "newest first" is the second phone: a map's
+	// order would change from run to run.
+	for _, phone := range []string{"+6281211110001", "+6281222220001"} {
+		for i, msg := range []string{"halo", asks[phone]} {
 			in := store.Inbound{Channel: bot.WhatsApp, Provider: "test", ProviderID: fmt.Sprintf("%s-%d", phone, i), Phone: phone, Text: msg}
 			if _, err := f.db.HandleInbound(ctx, in, course); err != nil {
 				t.Fatal(err)
