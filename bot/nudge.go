@@ -22,12 +22,11 @@ const (
 	NudgeMaxNeverStarted = 2
 )
 
-// nudgeIdle are the days of silence before the first and second nudge;
-// later ones follow the previous one by the last gap.
-var nudgeIdle = [...]int{2, 7}
+// NudgeIdleDays are the days of silence before the first and second nudge.
+var NudgeIdleDays = [...]int{2, 7}
 
-// nudgeEvery is the gap between later nudges, in days.
-const nudgeEvery = 7
+// NudgeEveryDays is the gap between later nudges.
+const NudgeEveryDays = 7
 
 // NudgeHistory is what was sent since the learner last wrote.
 type NudgeHistory struct {
@@ -51,16 +50,27 @@ func NudgeDue(started bool, idleSince time.Time, h NudgeHistory) (due time.Time,
 	switch {
 	case h.Sent >= limit:
 		return time.Time{}, false
-	case h.Sent < len(nudgeIdle):
-		return idleSince.AddDate(0, 0, nudgeIdle[h.Sent]), true
+	case h.Sent == 0:
+		return idleSince.AddDate(0, 0, NudgeIdleDays[0]), true
+	case h.Sent < len(NudgeIdleDays):
+		// Never closer to the last nudge than the schedule's own gap: a
+		// first nudge held back (by JEDA, by a review that day) does not
+		// pull the second one next to it.
+		due = idleSince.AddDate(0, 0, NudgeIdleDays[h.Sent])
+		gap := h.Last.AddDate(0, 0, NudgeIdleDays[h.Sent]-NudgeIdleDays[h.Sent-1])
+		if gap.After(due) {
+			due = gap
+		}
+		return due, true
 	}
-	return h.Last.AddDate(0, 0, nudgeEvery), true
+	return h.Last.AddDate(0, 0, NudgeEveryDays), true
 }
 
-// WantsNudge tells whether the state is one nudges are for: registered,
-// reachable, not paused, course unfinished.
-func WantsNudge(st State, now time.Time) bool {
-	return st.Learner.Registered && !st.Learner.OptedOut && !Paused(st, now) &&
+// WantsNudge tells whether the state is one nudges are for: registered
+// (or imported by an admin, who registers them), reachable, not paused,
+// course unfinished.
+func WantsNudge(st State, imported bool, now time.Time) bool {
+	return (st.Learner.Registered || imported) && !st.Learner.OptedOut && !Paused(st, now) &&
 		(st.Progress == nil || !st.Progress.Completed)
 }
 

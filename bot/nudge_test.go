@@ -22,6 +22,7 @@ func TestNudgeDue(t *testing.T) {
 		{"second at 7 days idle", true, NudgeHistory{Sent: 1, Last: day(2)}, day(7), true},
 		{"third a week after the second", true, NudgeHistory{Sent: 2, Last: day(7)}, day(14), true},
 		{"a late second counts the week from it", true, NudgeHistory{Sent: 2, Last: day(9)}, day(16), true},
+		{"a late first keeps the gap to the second", true, NudgeHistory{Sent: 1, Last: day(30)}, day(35), true},
 		{"none after three unanswered", true, NudgeHistory{Sent: 3, Last: day(14)}, time.Time{}, false},
 		{"never started: first", false, NudgeHistory{}, day(2), true},
 		{"never started: second", false, NudgeHistory{Sent: 1, Last: day(2)}, day(7), true},
@@ -91,19 +92,21 @@ func TestNudgeFitsOneSMS(t *testing.T) {
 func TestWantsNudge(t *testing.T) {
 	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	tests := []struct {
-		name string
-		st   State
-		want bool
+		name     string
+		st       State
+		imported bool
+		want     bool
 	}{
-		{"under way", State{Learner: Learner{Registered: true}, Progress: &Progress{}}, true},
-		{"never started", State{Learner: Learner{Registered: true}}, true},
-		{"finished", State{Learner: Learner{Registered: true}, Progress: &Progress{Completed: true}}, false},
-		{"opted out", State{Learner: Learner{Registered: true, OptedOut: true}}, false},
-		{"not registered", State{}, false},
-		{"paused", State{Learner: Learner{Registered: true}, Conversation: Conversation{PausedUntil: now.Add(time.Hour)}}, false},
+		{"under way", State{Learner: Learner{Registered: true}, Progress: &Progress{}}, false, true},
+		{"never started", State{Learner: Learner{Registered: true}}, false, true},
+		{"finished", State{Learner: Learner{Registered: true}, Progress: &Progress{Completed: true}}, false, false},
+		{"opted out", State{Learner: Learner{Registered: true, OptedOut: true}}, false, false},
+		{"not registered", State{}, false, false},
+		{"imported, never wrote", State{}, true, true},
+		{"paused", State{Learner: Learner{Registered: true}, Conversation: Conversation{PausedUntil: now.Add(time.Hour)}}, false, false},
 	}
 	for _, tc := range tests {
-		if got := WantsNudge(tc.st, now); got != tc.want {
+		if got := WantsNudge(tc.st, tc.imported, now); got != tc.want {
 			t.Errorf("%s: WantsNudge = %v, want %v", tc.name, got, tc.want)
 		}
 	}

@@ -63,10 +63,12 @@ type PendingReview struct {
 
 // CanReview tells whether a review question may be sent to this learner
 // now: registered, not opted out or paused, not in the middle of a quiz,
-// and quiet for the last hour.
-func CanReview(st State, now time.Time) bool {
+// quiet for the last hour, and no bot-initiated message left unanswered
+// since they last wrote (unanswered counts them). Reviews are for people
+// who answer; a silent learner gets the few nudges instead.
+func CanReview(st State, unanswered int, now time.Time) bool {
 	c := st.Conversation
-	if !st.Learner.Registered || st.Learner.OptedOut || Paused(st, now) {
+	if unanswered > 0 || !st.Learner.Registered || st.Learner.OptedOut || Paused(st, now) {
 		return false
 	}
 	if c.Stage == StageQuestion && st.Progress != nil && st.Progress.QuestionID != "" {

@@ -59,26 +59,28 @@ func TestCanReview(t *testing.T) {
 		Conversation: Conversation{Stage: StageLessonEnd, LastSeen: now.Add(-2 * time.Hour)},
 		Progress:     &Progress{CourseID: "uji"}}
 	tests := []struct {
-		name string
-		edit func(*State)
-		want bool
+		name       string
+		edit       func(*State)
+		unanswered int
+		want       bool
 	}{
-		{"quiet for two hours at a lesson end", func(*State) {}, true},
-		{"wrote 30 minutes ago", func(s *State) { s.Conversation.LastSeen = now.Add(-30 * time.Minute) }, false},
-		{"exactly an hour ago", func(s *State) { s.Conversation.LastSeen = now.Add(-time.Hour) }, true},
+		{"a reminder since they last wrote went unanswered", func(*State) {}, 1, false},
+		{"quiet for two hours at a lesson end", func(*State) {}, 0, true},
+		{"wrote 30 minutes ago", func(s *State) { s.Conversation.LastSeen = now.Add(-30 * time.Minute) }, 0, false},
+		{"exactly an hour ago", func(s *State) { s.Conversation.LastSeen = now.Add(-time.Hour) }, 0, true},
 		{"in the middle of a quiz", func(s *State) {
 			s.Conversation.Stage, s.Progress.QuestionID = StageQuestion, "q1"
-		}, false},
-		{"opted out", func(s *State) { s.Learner.OptedOut = true }, false},
-		{"paused", func(s *State) { s.Conversation.PausedUntil = now.Add(time.Hour) }, false},
-		{"pause over", func(s *State) { s.Conversation.PausedUntil = now }, true},
-		{"not registered", func(s *State) { s.Learner.Registered = false }, false},
+		}, 0, false},
+		{"opted out", func(s *State) { s.Learner.OptedOut = true }, 0, false},
+		{"paused", func(s *State) { s.Conversation.PausedUntil = now.Add(time.Hour) }, 0, false},
+		{"pause over", func(s *State) { s.Conversation.PausedUntil = now }, 0, true},
+		{"not registered", func(s *State) { s.Learner.Registered = false }, 0, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := clone(base)
 			tc.edit(&st)
-			if got := CanReview(st, now); got != tc.want {
+			if got := CanReview(st, tc.unanswered, now); got != tc.want {
 				t.Errorf("CanReview = %v, want %v", got, tc.want)
 			}
 		})

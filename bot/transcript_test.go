@@ -170,12 +170,12 @@ func scheduled(t *testing.T, st *State, course *lessons.Course, cmd []string, no
 		if _, err := fmt.Sscan(cmd[1], &n); err != nil {
 			t.Fatalf("nudge %q: %v", cmd[1], err)
 		}
-		if !WantsNudge(*st, now) {
+		if !WantsNudge(*st, false, now) {
 			t.Fatalf("nudge to a learner nudges are not for")
 		}
 		return []Message{Nudge(*st, course, n)}
 	case cmd[0] == "review" && len(cmd) == 3:
-		if !CanReview(*st, now) {
+		if !CanReview(*st, 0, now) {
 			t.Fatalf("review sent when it must not be")
 		}
 		next, m, ok := AskReview(*st, course, cmd[1], cmd[2], now)

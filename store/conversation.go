@@ -109,6 +109,9 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	if err := insertAnswers(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
 		return res, err
 	}
+	if err := applyReviews(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
+		return res, err
+	}
 	if err := insertQuestions(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
 		return res, err
 	}
