@@ -49,7 +49,7 @@ const reminderCandidates = `
 WITH due_reviews AS MATERIALIZED (
     SELECT DISTINCT ON (learner_id) learner_id, quiz_id, question_id
     FROM review_items
-    WHERE $4 AND course_id = $2 AND retired_at IS NULL AND due_at <= $1
+    WHERE $4::boolean AND course_id = $2 AND retired_at IS NULL AND due_at <= $1
     ORDER BY learner_id, due_at, quiz_id, question_id
 ), base AS MATERIALIZED (
     SELECT l.id, z.local_now, z.idle_since, z.usual_hour, z.offset_s,
@@ -65,9 +65,9 @@ WITH due_reviews AS MATERIALIZED (
     LEFT JOIN due_reviews dr ON dr.learner_id = l.id
     WHERE l.opted_out_at IS NULL
       AND (l.registered_at IS NOT NULL OR l.source = 'import')
-      AND z.local_now::time >= make_time($5, 0, 0) AND z.local_now::time < make_time($6, 0, 0)
-      AND z.local_now::time >= make_time(CASE WHEN z.usual_hour >= $5 AND z.usual_hour < $6 THEN z.usual_hour ELSE $7 END, 0, 0)
-      AND (($3 AND z.idle_since <= $1 - make_interval(days => $8)) OR dr.learner_id IS NOT NULL)
+      AND z.local_now::time >= make_time($5::int, 0, 0) AND z.local_now::time < make_time($6::int, 0, 0)
+      AND z.local_now::time >= make_time(CASE WHEN z.usual_hour >= $5::int AND z.usual_hour < $6::int THEN z.usual_hour ELSE $7::int END, 0, 0)
+      AND (($3::boolean AND z.idle_since <= $1 - make_interval(days => $8::int)) OR dr.learner_id IS NOT NULL)
 )
 SELECT l.id, l.phone, l.name, l.role, l.role_title, l.village_code, l.preferred_channel,
        l.registered_at IS NOT NULL AS registered, l.opted_out_at IS NOT NULL AS opted_out, l.conversation,
@@ -93,13 +93,13 @@ WHERE coalesce((l.conversation->>'paused_until')::timestamptz, '-infinity') <= $
       SELECT 1 FROM outbox o
       WHERE o.learner_id = l.id AND o.announcement_id IS NOT NULL AND o.status <> 'cancelled'
         AND ((o.created_at AT TIME ZONE 'UTC') + make_interval(secs => b.offset_s))::date = b.local_now::date)
-  AND (($3 AND coalesce(e.status, '') <> 'completed' AND CASE
-           WHEN n.sent >= CASE WHEN e.learner_id IS NULL THEN $12 ELSE $11 END THEN false
-           WHEN n.sent = 0 THEN b.idle_since + make_interval(days => $8) <= $1
-           WHEN n.sent = 1 THEN greatest(b.idle_since + make_interval(days => $9),
-                                         n.last_at + make_interval(days => $9 - $8)) <= $1
-           ELSE n.last_at + make_interval(days => $10) <= $1 END)
-       OR (b.review_question <> '' AND n.unanswered = 0 AND coalesce(l.last_inbound_at, '-infinity') <= $1 - make_interval(secs => $13)))
+  AND (($3::boolean AND coalesce(e.status, '') <> 'completed' AND CASE
+           WHEN n.sent >= CASE WHEN e.learner_id IS NULL THEN $12::int ELSE $11::int END THEN false
+           WHEN n.sent = 0 THEN b.idle_since + make_interval(days => $8::int) <= $1
+           WHEN n.sent = 1 THEN greatest(b.idle_since + make_interval(days => $9::int),
+                                         n.last_at + make_interval(days => $9::int - $8::int)) <= $1
+           ELSE n.last_at + make_interval(days => $10::int) <= $1 END)
+       OR (b.review_question <> '' AND n.unanswered = 0 AND coalesce(l.last_inbound_at, '-infinity') <= $1 - make_interval(secs => $13::int)))
 ORDER BY l.id
 FOR NO KEY UPDATE OF l SKIP LOCKED`
 
