@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -43,8 +42,9 @@ const reminderLock = 0x70616d6f6e6701 // "pamong" 1
 // usual hour, else 09:00), nothing bot-initiated yet on their local day
 // (neither a reminder nor an announcement), and a nudge or a review due.
 // The rules are checked again in Go (package bot holds them); this is the
-// filter that keeps the pass cheap. Candidates are locked, skipping those a
-// conversation holds right now: they are tried on the next pass.
+// filter that keeps the pass cheap. Nothing is locked: the pass writes no
+// learner row (a pending review is the reminders row itself), and the
+// day's key is what keeps two passes from both sending.
 const reminderCandidates = `
 WITH due_reviews AS MATERIALIZED (
     SELECT DISTINCT ON (learner_id) learner_id, quiz_id, question_id
@@ -100,8 +100,7 @@ WHERE coalesce((l.conversation->>'paused_until')::timestamptz, '-infinity') <= $
                                          n.last_at + make_interval(days => $9::int - $8::int)) <= $1
            ELSE n.last_at + make_interval(days => $10::int) <= $1 END)
        OR (b.review_question <> '' AND n.unanswered = 0 AND coalesce(l.last_inbound_at, '-infinity') <= $1 - make_interval(secs => $13::int)))
-ORDER BY l.id
-FOR NO KEY UPDATE OF l SKIP LOCKED`
+ORDER BY l.id`
 
 // reminderCandidate is one row of reminderCandidates.
 type reminderCandidate struct {
@@ -133,23 +132,15 @@ FROM unnest($1::bigint[], $2::date[], $3::text[], $4::int[], $5::text[], $6::tex
      AS u(learner_id, day, kind, variant, quiz_id, question_id)
 ON CONFLICT (learner_id, day) DO NOTHING
 RETURNING learner_id`
-	// setPendingReview records the review question waiting for an answer
-	// in the conversation document; the learner's last message time and
-	// everything else stay.
-	setPendingReview = `
-UPDATE learners l SET conversation = u.conversation
-FROM unnest($1::bigint[], $2::jsonb[]) AS u(id, conversation)
-WHERE l.id = u.id`
 )
 
 // reminderDecision is what the pass decided for one learner.
 type reminderDecision struct {
-	c            reminderCandidate
-	kind         string
-	variant      int
-	quiz, qid    string
-	conversation []byte
-	msg          bot.Message
+	c         reminderCandidate
+	kind      string
+	variant   int
+	quiz, qid string
+	msg       bot.Message
 }
 
 // RunReminders runs one scheduler pass at the store's clock: it decides
@@ -200,8 +191,6 @@ func (d *DB) RunReminders(ctx context.Context, course *lessons.Course, opt Remin
 	if err != nil {
 		return res, err
 	}
-	var ids []int64
-	var convs []string
 	var queue []botMessage
 	for _, dec := range decided {
 		if !taken[dec.c.ID] {
@@ -209,17 +198,11 @@ func (d *DB) RunReminders(ctx context.Context, course *lessons.Course, opt Remin
 		}
 		if dec.kind == "review" {
 			res.Reviews++
-			ids, convs = append(ids, dec.c.ID), append(convs, string(dec.conversation))
 		} else {
 			res.Nudges++
 		}
 		queue = append(queue, botMessage{LearnerID: dec.c.ID, Channel: bot.Channel(dec.c.Channel), To: dec.c.Phone,
 			VillageCode: dec.c.VillageCode.String, Message: dec.msg})
-	}
-	if len(ids) > 0 {
-		if _, err := tx.ExecContext(ctx, setPendingReview, pq.Array(ids), pq.Array(convs)); err != nil {
-			return res, fmt.Errorf("reminder pass: record pending reviews: %w", err)
-		}
 	}
 	if res.Messages, err = queueBotMessages(ctx, tx, queue, now); err != nil {
 		return res, err
@@ -257,17 +240,13 @@ func decideReminder(c reminderCandidate, course *lessons.Course, opt ReminderOpt
 		}
 	}
 	if opt.Reviews && c.ReviewQuestion != "" && bot.CanReview(st, c.Unanswered, now) {
-		next, msg, ok := bot.AskReview(st, course, c.ReviewQuiz, c.ReviewQuestion, now)
+		_, msg, ok := bot.AskReview(st, course, c.ReviewQuiz, c.ReviewQuestion, now)
 		if !ok {
 			// The course lost the question; the item waits for an edit
 			// that brings it back rather than being sent broken.
 			return dec, false, nil
 		}
-		conv, err := json.Marshal(next.Conversation)
-		if err != nil {
-			return dec, false, fmt.Errorf("reminder pass: conversation of learner %d: %w", c.ID, err)
-		}
-		dec.kind, dec.quiz, dec.qid, dec.msg, dec.conversation = "review", c.ReviewQuiz, c.ReviewQuestion, msg, conv
+		dec.kind, dec.quiz, dec.qid, dec.msg = "review", c.ReviewQuiz, c.ReviewQuestion, msg
 		return dec, true, nil
 	}
 	return dec, false, nil

@@ -98,9 +98,11 @@ func loadPending(t *testing.T, db *store.DB, phone string) pending {
 	if err := store.SelectForTest(context.Background(), db, &p, `
 SELECT coalesce(l.conversation->>'stage', '') AS stage, coalesce(e.quiz_id, '') AS quiz_id,
        coalesce(e.question_id, '') AS question_id,
-       coalesce(l.conversation->'review'->>'quiz_id', '') AS review_quiz,
-       coalesce(l.conversation->'review'->>'question_id', '') AS review_question
-FROM learners l LEFT JOIN enrolments e ON e.learner_id = l.id WHERE l.phone = $1`, phone); err != nil || len(p) != 1 {
+       coalesce(r.quiz_id, '') AS review_quiz, coalesce(r.question_id, '') AS review_question
+FROM learners l LEFT JOIN enrolments e ON e.learner_id = l.id
+LEFT JOIN LATERAL (SELECT quiz_id, question_id FROM reminders r WHERE r.learner_id = l.id AND r.kind = 'review'
+                   AND r.sent_at > coalesce(l.last_inbound_at, '-infinity') ORDER BY r.day DESC LIMIT 1) r ON true
+WHERE l.phone = $1`, phone); err != nil || len(p) != 1 {
 		t.Fatalf("pending of %s: %v", phone, err)
 	}
 	return p[0]

@@ -86,3 +86,31 @@ func recordReviewAnswer(ctx context.Context, tx *sqlx.Tx, learnerID, inboundID i
 	}
 	return nil
 }
+
+// selectPendingReview finds the review question waiting for an answer: the
+// latest one sent after the learner last wrote. Anything they wrote since
+// ends it, so the reminders row is all the state a pending review needs.
+const selectPendingReview = `
+SELECT r.quiz_id, r.question_id, r.sent_at FROM reminders r JOIN learners l ON l.id = r.learner_id
+WHERE r.learner_id = $1 AND r.kind = 'review' AND r.sent_at > coalesce(l.last_inbound_at, '-infinity')
+ORDER BY r.day DESC LIMIT 1`
+
+// loadPendingReview puts the pending review question, if any, into the
+// state the engine is given.
+func loadPendingReview(ctx context.Context, tx *sqlx.Tx, learnerID int64, st *bot.State) error {
+	var r struct {
+		Quiz     string    `db:"quiz_id"`
+		Question string    `db:"question_id"`
+		SentAt   time.Time `db:"sent_at"`
+	}
+	err := tx.GetContext(ctx, &r, selectPendingReview, learnerID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		st.Conversation.Review = nil
+		return nil
+	case err != nil:
+		return fmt.Errorf("load pending review of learner %d: %w", learnerID, err)
+	}
+	st.Conversation.Review = &bot.PendingReview{QuizID: r.Quiz, QuestionID: r.Question, AskedAt: r.SentAt}
+	return nil
+}
