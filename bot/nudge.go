@@ -109,7 +109,20 @@ func Nudge(st State, course *lessons.Course, variant int) Message {
 	if st.Progress == nil {
 		return Message{Kind: KindText, Text: fmt.Sprintf(startVariants[i], name, len(course.Lessons()))}
 	}
-	return Message{Kind: KindText, Text: fmt.Sprintf(nudgeVariants[i], name, t.where())}
+	return Message{Kind: KindText, Text: fmt.Sprintf(nudgeVariants[i], name, t.nudgeWhere())}
+}
+
+// nudgeWhere is where() worded to follow "Anda sedang di": between lessons
+// and after a failed post-test it names the end they reached.
+func (t *turn) nudgeWhere() string {
+	switch t.st.Conversation.Stage {
+	case StageLessonEnd:
+		_, li, _ := t.course.Lesson(t.st.Progress.LessonID)
+		return fmt.Sprintf("akhir Pelajaran %d dari %d", li+1, len(t.course.Lessons()))
+	case StageCourseEnd:
+		return "akhir kursus, post-test belum lulus"
+	}
+	return t.where()
 }
 
 // firstName is how a nudge addresses someone: the first word of the name,

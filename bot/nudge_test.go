@@ -67,6 +67,8 @@ func TestNudgeFitsOneSMS(t *testing.T) {
 			Progress: &Progress{CourseID: "uji", LessonID: "l2", QuizID: "l2", QuestionID: "l2-q2"}},
 		"lesson end": {Conversation: Conversation{Stage: StageLessonEnd},
 			Progress: &Progress{CourseID: "uji", LessonID: "l1", LessonsDone: []string{"l1"}}},
+		"failed post-test": {Conversation: Conversation{Stage: StageCourseEnd},
+			Progress: &Progress{CourseID: "uji", LessonsDone: []string{"l1", "l2"}}},
 		"post-test": {Conversation: Conversation{Stage: StageQuestion},
 			Progress: &Progress{CourseID: "uji", QuizID: Posttest, QuestionID: "post-2"}},
 	}

@@ -67,6 +67,6 @@ func (s *Scheduler) pass(ctx context.Context) {
 		s.Log.Error("reminder pass failed", "err", err)
 	case res.Nudges+res.Reviews > 0:
 		s.Log.Info("reminders queued", "nudges", res.Nudges, "reviews", res.Reviews, "messages", res.Messages,
-			"candidates", res.Candidates, "took", time.Since(start).Round(time.Millisecond))
+			"candidates", res.Candidates, "took", time.Since(start).Round(time.Millisecond).String())
 	}
 }
