@@ -68,6 +68,9 @@ WITH due_reviews AS MATERIALIZED (
       AND z.local_now::time >= make_time($5::int, 0, 0) AND z.local_now::time < make_time($6::int, 0, 0)
       AND z.local_now::time >= make_time(CASE WHEN z.usual_hour >= $5::int AND z.usual_hour < $6::int THEN z.usual_hour ELSE $7::int END, 0, 0)
       AND (($3::boolean AND z.idle_since <= $1 - make_interval(days => $8::int)) OR dr.learner_id IS NOT NULL)
+      -- A day taken is the common case after the day's first pass: drop
+      -- those learners before anything else is looked up for them.
+      AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.learner_id = l.id AND r.day = z.local_now::date)
 )
 SELECT l.id, l.phone, l.name, l.role, l.role_title, l.village_code, l.preferred_channel,
        l.registered_at IS NOT NULL AS registered, l.opted_out_at IS NOT NULL AS opted_out, l.conversation,
@@ -88,7 +91,6 @@ LEFT JOIN LATERAL (
     SELECT r.variant FROM reminders r WHERE r.learner_id = l.id AND r.kind = 'nudge'
     ORDER BY r.sent_at DESC LIMIT 1) lv ON true
 WHERE coalesce((l.conversation->>'paused_until')::timestamptz, '-infinity') <= $1
-  AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.learner_id = l.id AND r.day = b.local_now::date)
   AND NOT EXISTS (
       SELECT 1 FROM outbox o
       WHERE o.learner_id = l.id AND o.announcement_id IS NOT NULL AND o.status <> 'cancelled'
