@@ -36,6 +36,7 @@ const (
 //	GET  /api/v1/announcements/{id}           Status, live
 //	POST /api/v1/announcements/{id}/cancel    {"cancelled": n, "status": Status}
 //	GET  /api/v1/questions                    ?region=&limit=&offset= → QuestionList
+//	GET  /api/v1/reminders                    ?region= → ReminderStats per region below it
 func (s *Service) Handler(log *slog.Logger) http.Handler {
 	h := &api{s: s, log: log}
 	mux := http.NewServeMux()
@@ -48,7 +49,8 @@ func (s *Service) Handler(log *slog.Logger) http.Handler {
 	mux.HandleFunc("GET /api/v1/announcements/{id}", h.status)
 	mux.HandleFunc("POST /api/v1/announcements/{id}/cancel", h.cancel)
 	mux.HandleFunc("GET /api/v1/questions", h.questions)
-	h.mountCertificates(mux) // certificates_http.go
+	h.mountCertificates(mux)                                 // certificates_http.go
+	mux.HandleFunc("GET /api/v1/reminders", h.reminderStats) // reminders.go
 	return h.authenticated(mux)
 }
 

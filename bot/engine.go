@@ -3,6 +3,7 @@ package bot
 import (
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/pamong-desa/pamong/lessons"
 )
@@ -57,10 +58,20 @@ func Step(st State, in Input, course *lessons.Course) Output {
 	}
 
 	kw := ParseKeyword(in.Text)
+	if kw != KeyPause {
+		// Writing at all shows they are back: the pause ends.
+		t.st.Conversation.PausedUntil = time.Time{}
+	}
+	reviewed := !t.st.Learner.OptedOut && t.reviewAnswer(kw)
+	if reviewed {
+		gap = false
+	}
 	if gap && t.st.Learner.Registered && !t.st.Learner.OptedOut && kw != KeyStop && kw != KeyCheck {
 		t.welcomeBack()
 	}
 	switch {
+	case reviewed:
+		// Answered the review question (review.go).
 	case t.st.Learner.OptedOut && kw != KeyStart:
 		// Opted out: nothing is ever sent until MULAI.
 	case kw != KeyNone && kw != keyRetryAlt:

@@ -21,6 +21,8 @@ var keywordHandlers = map[Keyword]func(*turn){
 	// Certificates (certificate.go).
 	KeyCertificate: keyCertificate,
 	KeyCheck:       keyCheck,
+	// JEDA pauses reminders and reviews (pause.go).
+	KeyPause: keyPause,
 	KeyWhatsApp: func(t *turn) {
 		t.st.Learner.Channel = WhatsApp
 		t.text(msgPreferWhatsApp)

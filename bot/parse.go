@@ -61,6 +61,9 @@ func ParseKeyword(text string) Keyword {
 	if _, ok := ParseCheck(t); ok {
 		return KeyCheck
 	}
+	if _, ok := parsePause(t); ok {
+		return KeyPause
+	}
 	t = strings.TrimFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
 	return keywords[strings.ToUpper(t)]
 }

@@ -82,6 +82,10 @@ type Conversation struct {
 	LastReply []Message `json:"last_reply,omitempty"`
 	// LastSeen is when the learner last wrote.
 	LastSeen time.Time `json:"last_seen,omitzero"`
+	// Review is the review question waiting for an answer (review.go).
+	Review *PendingReview `json:"review,omitempty"`
+	// PausedUntil holds reminders and reviews back (JEDA, pause.go).
+	PausedUntil time.Time `json:"paused_until,omitzero"`
 }
 
 // Choice is one entry of a numbered list of places.

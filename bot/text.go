@@ -36,13 +36,16 @@ const (
 	msgChoiceHint     = "Jawaban tidak dikenali. Balas dengan angka 1-%d."
 	msgChoiceRange    = "Pilihan %d tidak ada. Balas dengan angka 1-%d."
 	msgPreferWhatsApp = "Baik, pesan dari Pamong akan dikirim lewat WhatsApp. Balas LANJUT untuk meneruskan."
+	msgPaused         = "Baik, pengingat dan ulasan dari Pamong berhenti selama %d hari. Kirim pesan apa saja untuk melanjutkan lebih cepat."
+	msgPauseRange     = "Jeda bisa 1 sampai %d hari. Contoh: JEDA untuk 7 hari, JEDA 30 untuk 30 hari."
+	msgAfterReview    = "Balas LANJUT untuk meneruskan belajar."
 	msgPreferSMS      = "Baik, pesan dari Pamong akan dikirim lewat SMS. Balas WA untuk kembali ke WhatsApp, LANJUT untuk meneruskan."
 )
 
 func msgHelp() Message {
 	return Message{Kind: KindText, Title: "Perintah Pamong", SMSTitle: "Perintah",
-		Text: "MENU: posisi belajar\nLANJUT: teruskan\nULANG: kirim ulang pesan terakhir\nMATERI: baca lagi materi pelajaran\nNILAI: nilai Anda\nWA atau SMS: terima pesan lewat WhatsApp atau SMS\nBERHENTI: berhenti menerima pesan\nMULAI: mulai lagi",
-		SMS:  "MENU posisi, LANJUT teruskan, ULANG kirim ulang, MATERI baca lagi, NILAI nilai, WA/SMS pilih saluran, BERHENTI berhenti, MULAI mulai lagi"}
+		Text: "MENU: posisi belajar\nLANJUT: teruskan\nULANG: kirim ulang pesan terakhir\nMATERI: baca lagi materi pelajaran\nNILAI: nilai Anda\nJEDA: hentikan pengingat 7 hari (JEDA 30: 30 hari)\nWA atau SMS: terima pesan lewat WhatsApp atau SMS\nBERHENTI: berhenti menerima pesan\nMULAI: mulai lagi",
+		SMS:  "MENU posisi, LANJUT teruskan, ULANG kirim ulang, MATERI baca lagi, NILAI nilai, JEDA jeda 7 hari, WA/SMS saluran, BERHENTI berhenti, MULAI mulai lagi"}
 }
 
 func scoreText(s Score) string {

@@ -31,6 +31,8 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 //	@ registered [NAME | ROLE | VILLAGE]   a learner who has just finished
 //	                         registering (Siti Aminah, Kaur Keuangan,
 //	                         32.04.05.2001 unless named), not yet in the course
+//	@ nudge N                the scheduler sends the nudge in wording N
+//	@ review QUIZ QUESTION   the scheduler sends a review question
 //
 // Event lines ("= ...") follow the learner's line that caused them, before
 // Pamong's replies.
@@ -108,6 +110,13 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 				certs.directive(t, cmd, now)
 			case "imported":
 				st.Learner.Name, st.Learner.Role, st.Learner.VillageCode = learnerFields(t, line[len("@ imported "):])
+			case "nudge", "review":
+				// Bot-initiated messages (nudge.go, review.go): what the
+				// scheduler would queue, printed like a reply.
+				msgs := scheduled(t, &st, course, cmd, now)
+				for _, r := range Render(st.Learner.Channel, msgs) {
+					out.WriteString(strings.ReplaceAll(r.Text, "\n\n", "\n·\n") + "\n\n")
+				}
 			case "registered":
 				// The registration dialogue has its own transcripts; the
 				// others start where it ends, as the engine leaves a learner
@@ -151,6 +160,35 @@ func replay(t *testing.T, src string, course *lessons.Course) string {
 	return strings.TrimRight(out.String(), "\n") + "\n"
 }
 
+// scheduled runs the scheduler's part of the engine for a nudge or review
+// directive.
+func scheduled(t *testing.T, st *State, course *lessons.Course, cmd []string, now time.Time) []Message {
+	t.Helper()
+	switch {
+	case cmd[0] == "nudge" && len(cmd) == 2:
+		var n int
+		if _, err := fmt.Sscan(cmd[1], &n); err != nil {
+			t.Fatalf("nudge %q: %v", cmd[1], err)
+		}
+		if !WantsNudge(*st, false, now) {
+			t.Fatalf("nudge to a learner nudges are not for")
+		}
+		return []Message{Nudge(*st, course, n)}
+	case cmd[0] == "review" && len(cmd) == 3:
+		if !CanReview(*st, 0, now) {
+			t.Fatalf("review sent when it must not be")
+		}
+		next, m, ok := AskReview(*st, course, cmd[1], cmd[2], now)
+		if !ok {
+			t.Fatalf("no question %s in quiz %s", cmd[2], cmd[1])
+		}
+		*st = next
+		return []Message{m}
+	}
+	t.Fatalf("bad directive %q", cmd)
+	return nil
+}
+
 // learnerFields reads "NAME | ROLE | VILLAGE".
 func learnerFields(t *testing.T, s string) (name, role, village string) {
 	t.Helper()
@@ -186,6 +224,12 @@ func eventLine(e Event) string {
 		return fmt.Sprintf("= question for the admins, at %s %s (%s): %q", e.QuizID, e.QuestionID, e.Context, e.Text)
 	case RegionsMissing:
 		return "= warning: no regions imported, accepted " + e.Code
+	case ReviewAnswered:
+		verdict := "wrong"
+		if e.Correct {
+			verdict = "right"
+		}
+		return fmt.Sprintf("= review %s %s: %d, %s", e.QuizID, e.QuestionID, e.Choice, verdict)
 	case CertificateIssued:
 		return "= certificate " + e.Code + " issued for " + e.CourseID
 	}

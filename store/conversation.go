@@ -86,6 +86,9 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	if err != nil {
 		return res, err
 	}
+	if err := loadPendingReview(ctx, tx, lr.ID, &st); err != nil {
+		return res, err
+	}
 	input := bot.Input{Text: in.Text, Channel: in.Channel, Now: now}
 	if err := lookupPlace(ctx, tx, bot.PlaceLookup(st, in.Text), &input); err != nil {
 		return res, err
@@ -107,6 +110,9 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 		}
 	}
 	if err := insertAnswers(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
+		return res, err
+	}
+	if err := applyReviews(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {
 		return res, err
 	}
 	if err := insertQuestions(ctx, tx, lr.ID, inboundID, out.Events, now); err != nil {

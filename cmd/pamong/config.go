@@ -41,6 +41,8 @@ type Config struct {
 	FallbackAfter   time.Duration // PAMONG_FALLBACK_AFTER: WhatsApp without a receipt this long goes by SMS
 	ClockShift      time.Duration // PAMONG_CLOCK_SHIFT: drills and tests only
 	SMSPrice        int           // PAMONG_SMS_PRICE: rupiah per SMS segment, for announcement cost estimates
+	Reminders       bool          // PAMONG_REMINDERS: nudges to learners who stall (default on)
+	Review          bool          // PAMONG_REVIEW: spaced review of wrong answers (default on)
 }
 
 // TwilioConfig is the TWILIO_* variables.
@@ -160,6 +162,18 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.ClockShift = d
 	}
+	onOff := func(name string) bool {
+		switch s := strings.ToLower(getenv(name)); s {
+		case "", "on":
+			return true
+		case "off":
+			return false
+		default:
+			bad("%s=%q: want on or off", name, s)
+			return false
+		}
+	}
+	c.Reminders, c.Review = onOff("PAMONG_REMINDERS"), onOff("PAMONG_REVIEW")
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}

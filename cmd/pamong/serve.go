@@ -16,6 +16,7 @@ import (
 
 	"github.com/pamong-desa/pamong/admin"
 	"github.com/pamong-desa/pamong/dispatch"
+	"github.com/pamong-desa/pamong/remind"
 	"github.com/pamong-desa/pamong/store"
 	"github.com/pamong-desa/pamong/verify"
 )
@@ -127,6 +128,10 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	}
 	wg.Go(func() { disp.Run(dispCtx) })
 	wg.Go(func() { watchDepth(dispCtx, db, metrics, log) })
+	// Nudges and review questions (README.md, "Reminders and review").
+	sched := &remind.Scheduler{Store: db, Course: course, Log: log.With("component", "remind"),
+		Options: store.ReminderOptions{Nudges: e.cfg.Reminders, Reviews: e.cfg.Review}}
+	wg.Go(func() { sched.Run(dispCtx) })
 	// Whatever way serve returns, sends in flight record their answers
 	// before the database closes (deferred earlier, so run later).
 	defer func() { stopDispatch(); wg.Wait() }()
