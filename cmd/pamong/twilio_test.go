@@ -57,7 +57,9 @@ func startServe(t *testing.T, p pamong, extraEnv ...string) *server {
 			t.Logf("server log:\n%s", logs.String())
 		}
 	})
-	waitFor(t, "the server to answer /healthz", func() bool {
+	// A first start creates the cluster and seeds 91,599 regions: on a
+	// loaded machine that alone can take most of waitFor's half minute.
+	waitForUpTo(t, 2*time.Minute, "the server to answer /healthz", func() bool {
 		resp, err := http.Get(base + "/healthz")
 		if err != nil {
 			return false
@@ -89,7 +91,12 @@ func (p pamong) envValue(name string) string {
 
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	waitForUpTo(t, 30*time.Second, what, cond)
+}
+
+func waitForUpTo(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
