@@ -130,7 +130,7 @@ l AS (
 ), e AS (
     INSERT INTO enrolments (learner_id, course_id, status, stage, lessons_done, pretest_score, posttest_score, passed)
     SELECT id, 'c1', CASE WHEN i % 6 = 5 AND i % 7 <> 0 THEN 'completed' ELSE 'in_progress' END, 'lesson',
-           i % 6, 20 + i % 50,
+           i % 5, 20 + i % 50,
            CASE WHEN i % 6 = 5 THEN 60 + i % 40 END,
            i % 6 = 5 AND i % 7 <> 0
     FROM n WHERE registered_at IS NOT NULL AND i % 3 <> 0
@@ -140,7 +140,7 @@ l AS (
                               village_code, pretest_score, posttest_score, issuer, issued_at, updated_at)
     SELECT 'PMG' || translate(lpad(n.i::text, 9, '0'), '0123456789', 'ABCDEFGHJK'), n.id, 'c1', 'v1', 'Kursus',
            'Aparat ' || n.i, 'Kades', n.village_code, e.pretest_score, e.posttest_score, 'Pamong', $3, $3
-    FROM n JOIN e ON e.learner_id = n.id WHERE e.passed AND n.i % 2 = 0
+    FROM n JOIN e ON e.learner_id = n.id WHERE e.passed AND n.i % 4 = 1
     RETURNING 1
 )
 INSERT INTO outbox (learner_id, channel, to_address, text, status, created_at)
