@@ -130,7 +130,7 @@ l AS (
 ), e AS (
     INSERT INTO enrolments (learner_id, course_id, status, stage, lessons_done, pretest_score, posttest_score, passed)
     SELECT id, 'c1', CASE WHEN i % 6 = 5 AND i % 7 <> 0 THEN 'completed' ELSE 'in_progress' END, 'lesson',
-           i % 5, 20 + i % 50,
+           (i / 5) % 4, 20 + i % 50,
            CASE WHEN i % 6 = 5 THEN 60 + i % 40 END,
            i % 6 = 5 AND i % 7 <> 0
     FROM n WHERE registered_at IS NOT NULL AND i % 3 <> 0
