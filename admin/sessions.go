@@ -25,6 +25,8 @@ type DashboardStore interface {
 	DeleteAdminSession(ctx context.Context, idHash []byte) error
 	Funnel(ctx context.Context, scope region.Code, course string, activeSince time.Time) (store.Funnel, error)
 	ChannelTraffic(ctx context.Context, scope region.Code, since time.Time) ([]store.ChannelTraffic, error)
+	RegionStats(ctx context.Context, parent region.Code, course string, activeSince time.Time) ([]store.RegionStats, error)
+	RegionPath(ctx context.Context, code region.Code) ([]region.Region, error)
 }
 
 var _ DashboardStore = (*store.DB)(nil)

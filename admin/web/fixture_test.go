@@ -30,7 +30,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) now() time.Time     { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) add(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 // fixture is a dashboard over a fresh database with two regencies of one
@@ -117,7 +117,7 @@ WITH v AS (SELECT array_agg(code ORDER BY code) AS codes FROM unnest($2::text[])
 l AS (
     INSERT INTO learners (phone, name, role, village_code, preferred_channel, registered_at, source, last_inbound_at)
     SELECT '+62812' || lpad(i::text, 8, '0'),
-           CASE WHEN i = 1 THEN '<script>alert(1)</script> =HYPERLINK("x")' ELSE 'Aparat ' || i END,
+           CASE i WHEN 1 THEN '<script>alert(1)</script>' WHEN 6 THEN '=HYPERLINK("http://x","klik")' ELSE 'Aparat ' || i END,
            'Kades', v.codes[1 + i % array_length(v.codes, 1)],
            CASE WHEN i % 3 = 0 THEN 'sms' ELSE 'whatsapp' END,
            CASE WHEN i % 4 <> 0 THEN $3::timestamptz - interval '20 days' END,

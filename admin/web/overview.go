@@ -55,6 +55,15 @@ var funcs = template.FuncMap{
 	"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
 	"num": thousands,
 	"add": func(a, b int) int { return a + b },
+	"status": func(s string) string {
+		switch s {
+		case "completed":
+			return "selesai"
+		case "in_progress":
+			return "berjalan"
+		}
+		return "belum mulai"
+	},
 	"gain": func(g *float64) string {
 		if g == nil {
 			return "–"
