@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,6 +108,42 @@ func TestBrowser(t *testing.T) {
 			if text != strconv.Itoa(n) {
 				t.Errorf("%s: page shows %q, database counts %d", step, text, n)
 			}
+		}
+	})
+
+	t.Run("drill down to a village and back", func(t *testing.T) {
+		if err := chromedp.Do(ctx,
+			chromedp.Click(chromedp.ID("nav-regions")),
+			chromedp.WaitVisible(chromedp.CSS(`tr[data-code="52.01"] a`)),
+			shot(t, dir, "regions-province"),
+			chromedp.Click(chromedp.CSS(`tr[data-code="52.01"] a`)),
+			chromedp.WaitVisible(chromedp.CSS(`tr[data-code="52.01.01"] a`)),
+			chromedp.Click(chromedp.CSS(`tr[data-code="52.01.01"] a`)),
+			chromedp.WaitVisible(chromedp.CSS(`tr[data-code="52.01.01.2001"] a`)),
+			chromedp.Click(chromedp.CSS(`tr[data-code="52.01.01.2001"] a`)),
+			chromedp.WaitVisible(chromedp.ID("officials")),
+			shot(t, dir, "regions-village"),
+		); err != nil {
+			t.Fatal(err)
+		}
+		// The village page shows the HTML-named official as text.
+		names, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("officials")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(names, "<script>alert(1)</script>") {
+			t.Errorf("the village's officials: %q", names)
+		}
+		// Back up to the regency with the breadcrumb.
+		if err := chromedp.Do(ctx,
+			chromedp.Click(chromedp.CSS(`a[data-crumb="52.01"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`tr[data-code="52.01.01"]`)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil || !strings.HasSuffix(loc, "/admin/regions?code=52.01") {
+			t.Errorf("after the breadcrumb: %s %v", loc, err)
 		}
 	})
 
