@@ -14,10 +14,11 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"
+	"github.com/lib/pq"
 
 	"github.com/pamong-desa/pamong/admin"
 	"github.com/pamong-desa/pamong/admin/web"
+	"github.com/pamong-desa/pamong/certificate"
 	"github.com/pamong-desa/pamong/internal/pgtest"
 	"github.com/pamong-desa/pamong/region"
 	"github.com/pamong-desa/pamong/store"
@@ -153,6 +154,24 @@ func (f *fixture) seed(n int, villages []string) {
 	f.t.Helper()
 	if _, err := f.raw.Exec(seedSQL, n, villages, f.clock.now()); err != nil {
 		f.t.Fatalf("seed %d officials: %v", n, err)
+	}
+	// Certificate codes carry a check character only certificate.New
+	// computes, so the seeded placeholders are replaced by real codes.
+	var ids []int64
+	if err := f.raw.Select(&ids, `SELECT id FROM certificates WHERE code LIKE 'PMG%' ORDER BY id`); err != nil {
+		f.t.Fatal(err)
+	}
+	codes := make([]string, len(ids))
+	for i := range ids {
+		c, err := certificate.New()
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		codes[i] = string(c)
+	}
+	if _, err := f.raw.Exec(`UPDATE certificates c SET code = n.code FROM unnest($1::bigint[], $2::text[]) AS n (id, code) WHERE c.id = n.id`,
+		pq.Array(ids), pq.Array(codes)); err != nil {
+		f.t.Fatalf("seed certificate codes: %v", err)
 	}
 }
 
