@@ -147,6 +147,31 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("revoke a certificate", func(t *testing.T) {
+		var code string
+		if err := f.raw.Get(&code, `SELECT code FROM certificates WHERE village_code LIKE '52.%' ORDER BY id LIMIT 1`); err != nil {
+			t.Fatal(err)
+		}
+		row := `tr[data-cert="PMG-` + code[0:4] + "-" + code[4:8] + "-" + code[8:12] + `"]`
+		if err := chromedp.Do(ctx,
+			chromedp.Click(chromedp.ID("nav-certificates")),
+			chromedp.WaitVisible(chromedp.CSS(row+" summary")),
+			chromedp.Click(chromedp.CSS(row+" summary")),
+			chromedp.SendKeys(chromedp.CSS(row+` input[name="reason"]`), "Nama pemegang salah ketik"),
+			shot(t, dir, "certificates-revoke"),
+			chromedp.Click(chromedp.CSS(row+" form.revoke button")),
+			chromedp.WaitVisible(chromedp.CSS(".ok")),
+			chromedp.WaitVisible(chromedp.CSS(row+` td[data-status="revoked"]`)),
+			shot(t, dir, "certificates"),
+		); err != nil {
+			t.Fatal(err)
+		}
+		var reason string
+		if err := f.raw.Get(&reason, `SELECT revoked_reason FROM certificates WHERE code = $1`, code); err != nil || reason != "Nama pemegang salah ketik" {
+			t.Errorf("in the database: %q %v", reason, err)
+		}
+	})
+
 	t.Run("phone viewport", func(t *testing.T) {
 		if err := chromedp.Do(ctx,
 			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
