@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/pamong-desa/pamong/region"
 )
 
@@ -28,18 +30,11 @@ type RegionStats struct {
 // code that names the child region ($2 characters long), so one pass over
 // the parent's learners (found by the learners_village_prefix index)
 // answers every row. Children without officials are listed with zeros.
-// $1 is the parent ('' for the whole country, whose children are the
-// provinces), $3 the child level.
+// $1 is the parent (” for the whole country, whose children are the
+// provinces), $3 the child level, $4 the course (” any), $5 when
+// "active" starts.
 const selectRegionStats = `
-WITH e AS (
-    SELECT e.learner_id, bool_or(e.passed) AS passed, max(e.posttest_score - e.pretest_score) AS gain
-    FROM enrolments e JOIN learners l ON l.id = e.learner_id
-    WHERE ($4 = '' OR e.course_id = $4) AND pamong_within(l.village_code, $1)
-    GROUP BY e.learner_id
-), c AS (
-    SELECT DISTINCT c.learner_id FROM certificates c
-    WHERE c.revoked_at IS NULL AND ($4 = '' OR c.course_id = $4) AND pamong_within(c.village_code, $1)
-), s AS (
+WITH s AS (
     SELECT left(l.village_code, $2) AS code,
            count(*) AS officials,
            count(*) FILTER (WHERE l.registered_at IS NOT NULL) AS registered,
@@ -48,8 +43,9 @@ WITH e AS (
            count(c.learner_id) AS certified,
            avg(e.gain)::float8 AS gain
     FROM learners l
-    LEFT JOIN e ON e.learner_id = l.id
-    LEFT JOIN c ON c.learner_id = l.id
+    LEFT JOIN %s e ON e.learner_id = l.id
+    LEFT JOIN (SELECT DISTINCT learner_id FROM certificates
+               WHERE revoked_at IS NULL AND ($4 = '' OR course_id = $4)) c ON c.learner_id = l.id
     WHERE l.village_code IS NOT NULL AND pamong_within(l.village_code, $1)
     GROUP BY 1
 )
@@ -76,7 +72,11 @@ func (d *DB) RegionStats(ctx context.Context, parent region.Code, course string,
 		return nil, nil
 	}
 	var rows []RegionStats
-	if err := d.db.SelectContext(ctx, &rows, selectRegionStats, string(parent), n, int(level), course, activeSince); err != nil {
+	q := fmt.Sprintf(selectRegionStats, progress(course, "$4"))
+	err := d.withoutJIT(ctx, func(tx *sqlx.Tx) error {
+		return tx.SelectContext(ctx, &rows, q, string(parent), n, int(level), course, activeSince)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("region stats under %q: %w", parent, err)
 	}
 	return rows, nil

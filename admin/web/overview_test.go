@@ -32,49 +32,54 @@ var stepRE = regexp.MustCompile(`data-step="(\w+)"><td>[^<]*</td><td class="n" d
 func TestOverviewCountsInScope(t *testing.T) {
 	f := newFixture(t)
 	f.seed(600, villages)
-	for _, tt := range []struct {
-		name, token, scope string
-	}{
-		{"Lombok Barat", f.lobar, "52.01"},
-		{"Lombok Tengah", f.loteng, "52.02"},
-		{"NTB", f.ntb, "52"},
-		{"national", f.national, ""},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			var want counts
-			if err := f.raw.Get(&want, wantFunnel, tt.scope, f.clock.now().Add(-7*24*time.Hour)); err != nil {
-				t.Fatal(err)
-			}
-			if want.Certified == 0 || want.Passed == want.Lesson || want.Lesson == want.Pretest || want.Officials == want.Registered {
-				t.Fatalf("the seed gives a degenerate funnel: %+v", want)
-			}
-			b := f.browser()
-			b.signIn(tt.token)
-			code, body, _ := b.get("/admin/overview")
-			if code != 200 {
-				t.Fatalf("%d %s", code, body)
-			}
-			if len(body) > 100<<10 {
-				t.Errorf("page is %d bytes", len(body))
-			}
-			got := map[string]int{}
-			for _, m := range stepRE.FindAllStringSubmatch(body, -1) {
-				got[m[1]], _ = strconv.Atoi(m[2])
-			}
-			wantSteps := map[string]int{"officials": want.Officials, "registered": want.Registered, "pretest": want.Pretest,
-				"lesson": want.Lesson, "passed": want.Passed, "certified": want.Certified}
-			for k, v := range wantSteps {
-				if got[k] != v {
-					t.Errorf("%s: page %d, database %d", k, got[k], v)
+	// Every seeded enrolment is of course c1: the named course (as serve
+	// runs) and any course must count the same.
+	for _, course := range []string{"", "c1"} {
+		f.svc.CourseID = course
+		for _, tt := range []struct {
+			name, token, scope string
+		}{
+			{"Lombok Barat", f.lobar, "52.01"},
+			{"Lombok Tengah", f.loteng, "52.02"},
+			{"NTB", f.ntb, "52"},
+			{"national", f.national, ""},
+		} {
+			t.Run(tt.name+"/course="+course, func(t *testing.T) {
+				var want counts
+				if err := f.raw.Get(&want, wantFunnel, tt.scope, f.clock.now().Add(-7*24*time.Hour)); err != nil {
+					t.Fatal(err)
 				}
-			}
-			if !strings.Contains(body, `id="active7d">`+thousands(want.Active)+`<`) {
-				t.Errorf("active 7 days: want %d in the page", want.Active)
-			}
-			if !strings.Contains(body, "<svg") || strings.Count(body, `class="bar"`) != 6 {
-				t.Errorf("no six-bar SVG chart")
-			}
-		})
+				if want.Certified == 0 || want.Passed == want.Lesson || want.Lesson == want.Pretest || want.Officials == want.Registered {
+					t.Fatalf("the seed gives a degenerate funnel: %+v", want)
+				}
+				b := f.browser()
+				b.signIn(tt.token)
+				code, body, _ := b.get("/admin/overview")
+				if code != 200 {
+					t.Fatalf("%d %s", code, body)
+				}
+				if len(body) > 100<<10 {
+					t.Errorf("page is %d bytes", len(body))
+				}
+				got := map[string]int{}
+				for _, m := range stepRE.FindAllStringSubmatch(body, -1) {
+					got[m[1]], _ = strconv.Atoi(m[2])
+				}
+				wantSteps := map[string]int{"officials": want.Officials, "registered": want.Registered, "pretest": want.Pretest,
+					"lesson": want.Lesson, "passed": want.Passed, "certified": want.Certified}
+				for k, v := range wantSteps {
+					if got[k] != v {
+						t.Errorf("%s: page %d, database %d", k, got[k], v)
+					}
+				}
+				if !strings.Contains(body, `id="active7d">`+thousands(want.Active)+`<`) {
+					t.Errorf("active 7 days: want %d in the page", want.Active)
+				}
+				if !strings.Contains(body, "<svg") || strings.Count(body, `class="bar"`) != 6 {
+					t.Errorf("no six-bar SVG chart")
+				}
+			})
+		}
 	}
 }
 
