@@ -27,6 +27,7 @@ type DashboardStore interface {
 	ChannelTraffic(ctx context.Context, scope region.Code, since time.Time) ([]store.ChannelTraffic, error)
 	RegionStats(ctx context.Context, parent region.Code, course string, activeSince time.Time) ([]store.RegionStats, error)
 	RegionPath(ctx context.Context, code region.Code) ([]region.Region, error)
+	MarkQuestionAnswered(ctx context.Context, scope region.Code, id int64, by string) error
 }
 
 var _ DashboardStore = (*store.DB)(nil)

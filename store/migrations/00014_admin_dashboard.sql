@@ -17,5 +17,12 @@ CREATE TABLE admin_sessions (
 CREATE INDEX admin_sessions_admin ON admin_sessions (admin_id);
 CREATE INDEX admin_sessions_expires ON admin_sessions (expires_at);
 
+-- An admin marks a learner's question answered from the dashboard; who did
+-- is kept as a name, like a certificate's revoker, so it survives the
+-- admin's deletion.
+ALTER TABLE learner_questions ADD COLUMN answered_at timestamptz,
+                              ADD COLUMN answered_by text NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE learner_questions DROP COLUMN answered_by, DROP COLUMN answered_at;
 DROP TABLE admin_sessions;
