@@ -17,7 +17,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/pamong-desa/pamong/admin"
 )
@@ -126,5 +125,4 @@ type page struct {
 	Session *admin.Session
 	Title   string
 	Data    any
-	Now     time.Time
 }
