@@ -216,7 +216,7 @@ func (b *browser) post(path string, form url.Values) (int, string, *http.Respons
 // signIn signs in with token and fails the test unless it worked.
 func (b *browser) signIn(token string) {
 	b.f.t.Helper()
-	code, body, resp := b.post("/admin/signin", url.Values{"token": {token}})
+	code, body, resp := b.post("/admin/signin", url.Values{"token": {token}, "csrf": {b.signinCSRF()}})
 	if code != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/overview" {
 		b.f.t.Fatalf("sign in: %d %s", code, body)
 	}
@@ -229,6 +229,19 @@ func (b *browser) csrf() string {
 	_, rest, ok := strings.Cut(body, `name="csrf" value="`)
 	if !ok {
 		b.f.t.Fatalf("no CSRF field in the overview: %s", body)
+	}
+	tok, _, _ := strings.Cut(rest, `"`)
+	return tok
+}
+
+// signinCSRF opens the sign-in page and returns its form token (the
+// cookie half is in the jar).
+func (b *browser) signinCSRF() string {
+	b.f.t.Helper()
+	_, body, _ := b.get("/admin/signin")
+	_, rest, ok := strings.Cut(body, `name="csrf" value="`)
+	if !ok {
+		b.f.t.Fatalf("no CSRF field on the sign-in page: %s", body)
 	}
 	tok, _, _ := strings.Cut(rest, `"`)
 	return tok

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
@@ -67,22 +69,47 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 
 type signinData struct {
 	Problem string
+	CSRF    string
+}
+
+// signinCookie carries the sign-in form's CSRF token before there is a
+// session: the form must send back the same value (double submit), which
+// a page on another site cannot read, and SameSite=Lax keeps the cookie
+// off its cross-site POST. Without it another site could sign a browser
+// in as the attacker's admin (login CSRF).
+const signinCookie = "pamong_signin"
+
+// signinForm renders the sign-in page with a fresh form token.
+func (h *Handler) signinForm(w http.ResponseWriter, r *http.Request, status int, problem string) {
+	tok, err := randomToken()
+	if err != nil {
+		h.fail(w, r, nil, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Value: tok, Path: "/admin/signin", MaxAge: 3600,
+		HttpOnly: true, Secure: h.Secure, SameSite: http.SameSiteLaxMode})
+	h.render(w, r, status, "signin", page{Title: "Masuk", Data: signinData{Problem: problem, CSRF: tok}})
 }
 
 func (h *Handler) signinPage(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "signin", page{Title: "Masuk", Data: signinData{}})
+	h.signinForm(w, r, http.StatusOK, "")
 }
 
 func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	c, err := r.Cookie(signinCookie)
+	if got := r.PostFormValue("csrf"); err != nil || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(c.Value)) != 1 {
+		h.signinForm(w, r, http.StatusForbidden, "Formulir masuk kedaluwarsa. Silakan coba lagi.")
+		return
+	}
 	token := strings.TrimSpace(r.PostFormValue("token"))
 	if token == "" {
-		h.render(w, r, http.StatusBadRequest, "signin", page{Title: "Masuk", Data: signinData{Problem: "Tempelkan token API Anda (diawali pmg_)."}})
+		h.signinForm(w, r, http.StatusBadRequest, "Tempelkan token API Anda (diawali pmg_).")
 		return
 	}
 	id, _, err := h.Service.SignIn(r.Context(), token)
 	if errors.Is(err, admin.ErrUnauthorized) {
-		h.render(w, r, http.StatusUnauthorized, "signin", page{Title: "Masuk", Data: signinData{Problem: "Token tidak dikenal atau sudah dicabut."}})
+		h.signinForm(w, r, http.StatusUnauthorized, "Token tidak dikenal atau sudah dicabut.")
 		return
 	}
 	if err != nil {
@@ -90,6 +117,7 @@ func (h *Handler) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setCookie(w, id, int(admin.SessionTTL.Seconds()))
+	http.SetCookie(w, &http.Cookie{Name: signinCookie, Path: "/admin/signin", MaxAge: -1, HttpOnly: true, Secure: h.Secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/admin/overview", http.StatusSeeOther)
 }
 
@@ -101,4 +129,13 @@ func (h *Handler) signout(w http.ResponseWriter, r *http.Request) {
 	}
 	h.setCookie(w, "", -1)
 	http.Redirect(w, r, "/admin/signin", http.StatusSeeOther)
+}
+
+// randomToken is 32 random bytes, URL-safe.
+func randomToken() (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(raw), nil
 }

@@ -26,20 +26,34 @@ func TestSignInOutAndCookie(t *testing.T) {
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "script-src") {
 		t.Errorf("CSP %q", csp)
 	}
-	for _, tt := range []struct{ name, token, want string }{
-		{"empty", "", "Tempelkan token API"},
-		{"unknown", "pmg_nope", "Token tidak dikenal"},
-		{"not a token", "' OR 1=1 --", "Token tidak dikenal"},
+	for _, tt := range []struct {
+		name, token, want string
+		csrf              bool
+		status            int
+	}{
+		{"empty", "", "Tempelkan token API", true, 400},
+		{"unknown", "pmg_nope", "Token tidak dikenal", true, 401},
+		{"not a token", "' OR 1=1 --", "Token tidak dikenal", true, 401},
+		{"a good token without the form token (login CSRF)", f.lobar, "kedaluwarsa", false, 403},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			code, body, resp := b.post("/admin/signin", url.Values{"token": {tt.token}})
-			if code < 400 || !strings.Contains(body, tt.want) || len(resp.Cookies()) != 0 {
-				t.Errorf("%d %v %s", code, resp.Cookies(), body)
+			form := url.Values{"token": {tt.token}}
+			if tt.csrf {
+				form.Set("csrf", b.signinCSRF())
+			}
+			code, body, resp := b.post("/admin/signin", form)
+			for _, c := range resp.Cookies() {
+				if c.Name == web.CookieName {
+					t.Errorf("a session cookie was set: %+v", c)
+				}
+			}
+			if code != tt.status || !strings.Contains(body, tt.want) {
+				t.Errorf("%d %s", code, body)
 			}
 		})
 	}
 
-	code, _, resp = b.post("/admin/signin", url.Values{"token": {" " + f.lobar + "\n"}})
+	code, _, resp = b.post("/admin/signin", url.Values{"token": {" " + f.lobar + "\n"}, "csrf": {b.signinCSRF()}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", code)
 	}
@@ -96,10 +110,16 @@ func TestSecureCookieBehindHTTPS(t *testing.T) {
 	}
 	mux := http.NewServeMux()
 	h.Mount(mux)
-	rec := httptestPost(mux, "/admin/signin", url.Values{"token": {f.ntb}})
-	cs := rec.Result().Cookies()
-	if rec.Code != http.StatusSeeOther || len(cs) != 1 || !cs[0].Secure || !cs[0].HttpOnly {
-		t.Fatalf("%d %+v", rec.Code, cs)
+	rec := httptestPost(mux, "/admin/signin", url.Values{"token": {f.ntb}, "csrf": {"form-token"}},
+		&http.Cookie{Name: "pamong_signin", Value: "form-token"})
+	var session *http.Cookie
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == web.CookieName {
+			session = c
+		}
+	}
+	if rec.Code != http.StatusSeeOther || session == nil || !session.Secure || !session.HttpOnly {
+		t.Fatalf("%d %+v", rec.Code, rec.Result().Cookies())
 	}
 }
 
