@@ -25,6 +25,10 @@ type Question struct {
 	Context    string    `json:"context"`
 	Text       string    `json:"text"`
 	AskedAt    time.Time `json:"asked_at"`
+	// AnsweredAt is when an admin marked it answered (the dashboard), and
+	// AnsweredBy who; absent while open.
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	AnsweredBy string     `json:"answered_by,omitempty"`
 }
 
 // QuestionList is one page of learners' questions, the newest first.
@@ -69,7 +73,7 @@ func (s *Service) Questions(ctx context.Context, who store.Admin, regionArg stri
 	for i, q := range rows {
 		list.Questions[i] = Question{ID: q.ID, LearnerID: q.LearnerID, Name: q.Name, Phone: q.Phone, Role: q.Role,
 			VillageCode: q.VillageCode, CourseID: q.CourseID, QuizID: q.QuizID, QuestionID: q.QuestionID,
-			Context: q.Context, Text: q.Text, AskedAt: q.AskedAt}
+			Context: q.Context, Text: q.Text, AskedAt: q.AskedAt, AnsweredAt: q.AnsweredAt, AnsweredBy: q.AnsweredBy}
 	}
 	return list, nil
 }

@@ -45,6 +45,9 @@ type LearnerQuestion struct {
 	Context     string    `db:"context"`
 	Text        string    `db:"text"`
 	AskedAt     time.Time `db:"asked_at"`
+	// AnsweredAt is when an admin marked it answered, nil while open.
+	AnsweredAt *time.Time `db:"answered_at"`
+	AnsweredBy string     `db:"answered_by"`
 }
 
 // The scope is a prefix match on the learner's village, the same rule as
@@ -54,7 +57,7 @@ type LearnerQuestion struct {
 // for the page and 0.5 s for the count, on a loaded 2-core machine).
 const selectLearnerQuestions = `
 SELECT q.id, q.learner_id, l.name, l.phone, l.role, coalesce(l.village_code, '') AS village_code,
-       q.course_id, q.quiz_id, q.question_id, q.context, q.text, q.asked_at
+       q.course_id, q.quiz_id, q.question_id, q.context, q.text, q.asked_at, q.answered_at, q.answered_by
 FROM learner_questions q
 JOIN learners l ON l.id = q.learner_id
 WHERE pamong_within(l.village_code, $1)

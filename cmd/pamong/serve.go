@@ -66,6 +66,10 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	// The admins' JSON API (README.md, "Admins").
 	adminAPI := &admin.Service{Store: db, SMSPrice: e.cfg.SMSPrice, CourseID: course.ID}
 	mux.Handle("/api/v1/", adminAPI.Handler(log.With("component", "admin")))
+	// The admins' dashboard (README.md, "Admins"); admin/web.
+	if err := mountDashboard(mux, adminAPI, e.cfg.PublicURL, log); err != nil {
+		return err
+	}
 	// Certificates, for anyone with a code (README.md, "Certificates").
 	(&verify.Handler{Store: db, Log: log.With("component", "verify")}).Mount(mux)
 
