@@ -6,71 +6,7 @@ import (
 	"time"
 
 	"github.com/lib/pq"
-
-	"github.com/pamong-desa/pamong/dispatch"
 )
-
-// claimDue takes the next due rows for the given channels: replies before
-// bulk, oldest first, and never a row while an earlier row of the same
-// learner is still queued or being sent, so a learner's messages leave in
-// the order they were written (an SMS copy of a WhatsApp message takes that
-// message's place in the order) — except that a reply never waits behind
-// bulk traffic that has not left yet (an announcement held for the
-// learner's morning must not silence the conversation). Bulk rows leave
-// only inside the learner's 08:00–20:00 (pamong_next_window). Nothing goes
-// to a learner who has opted out but the confirmation written with the
-// opt-out itself (created at or after it), and nothing for a cancelled
-// announcement, however a row came to be queued (written while the opt-out
-// or the cancel committed, put back by a retry, or a fallback copy). SKIP LOCKED
-// lets several dispatchers claim side by side without waiting on or taking
-// each other's rows.
-const claimDue = `
-WITH due AS (
-    SELECT o.id FROM outbox o
-    WHERE o.status = 'queued' AND o.next_attempt_at <= $1 AND o.channel = ANY($2)
-      AND NOT EXISTS (
-          SELECT 1 FROM outbox e
-          WHERE e.learner_id = o.learner_id AND e.status IN ('queued', 'sending')
-            AND (coalesce(e.fallback_of, e.id), e.id) < (coalesce(o.fallback_of, o.id), o.id)
-            AND NOT (o.priority = 0 AND e.priority = 1 AND e.status = 'queued'))
-      AND EXISTS (
-          SELECT 1 FROM learners l
-          WHERE l.id = o.learner_id
-            AND (l.opted_out_at IS NULL OR (o.priority = 0 AND o.created_at >= l.opted_out_at))
-            AND (o.priority = 0 OR pamong_next_window($1, l.village_code) = $1))
-      AND (o.announcement_id IS NULL OR NOT EXISTS (
-           SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL))
-    ORDER BY o.priority, o.next_attempt_at, o.id
-    LIMIT $3
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, lease_until = $4, updated_at = $1
-FROM due WHERE o.id = due.id
-RETURNING o.id, o.learner_id, o.channel, o.provider, o.to_address, o.text, o.segments, o.attempts, o.priority = 1,
-          coalesce(jsonb_path_query_first(o.content, '$[*].attachment') #>> '{}', '')`
-
-// ClaimDue claims up to limit due messages for the channels that have a
-// sender, leasing them until now+lease.
-func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]dispatch.Message, error) {
-	now := d.now()
-	rows, err := d.db.QueryContext(ctx, claimDue, now, pq.Array(channels), limit, now.Add(lease))
-	if err != nil {
-		return nil, fmt.Errorf("claim outbox rows: %w", err)
-	}
-	defer rows.Close()
-	var msgs []dispatch.Message
-	for rows.Next() {
-		var m dispatch.Message
-		if err := rows.Scan(&m.ID, &m.LearnerID, &m.Channel, &m.Provider, &m.To, &m.Text, &m.Segments, &m.Attempt, &m.Bulk, &m.Attachment); err != nil {
-			return nil, fmt.Errorf("claim outbox rows: %w", err)
-		}
-		msgs = append(msgs, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("claim outbox rows: %w", err)
-	}
-	return msgs, nil
-}
 
 // markSent records the provider's acceptance of one attempt (attempts =
 // $5). A delivery report that overtook it (status already delivered, read
