@@ -38,7 +38,7 @@ import (
 // probe (OFFSET 0 keeps the planner from turning the order check into a
 // hash over every unfinished row). A row is never claimed that a scan over
 // everything would not claim; it may only wait until the rows ahead of it
-// in the front have gone. The deep claim (claimDueDeep), once a second,
+// in the front have gone. The deep claim (claimDueDeep), every few seconds,
 // scans every due row as the claim always did, so that a front full of
 // waiting rows cannot hold back the rest for long.
 const (
@@ -96,14 +96,16 @@ RETURNING o.id, o.learner_id, o.channel, o.provider, o.to_address, o.text, o.seg
 // frontSize is how many due rows a claim of limit looks at: enough that
 // rows waiting behind their learner's earlier rows, and rows another
 // dispatcher holds, still leave limit claimable ones among them.
-func frontSize(limit int) int { return max(16*limit, 512) }
+func frontSize(limit int) int { return max(8*limit, 256) }
 
 // deepClaimEvery is how often a claim looks past the front. A front full
 // of rows that wait (a crashed dispatcher's rows keep their learners'
 // later rows waiting until the lease runs out) must not keep the learners
-// behind them waiting that long; once a second, one claim pays for the
-// whole queue.
-const deepClaimEvery = time.Second
+// behind them waiting that long. The deep claim stops at limit claimable
+// rows (1 ms over a 200,000-row broadcast), but where few can go it walks
+// every waiting row (1.4 s over 200,000 rows of 64 learners), so it runs
+// once every 5 s, not more.
+const deepClaimEvery = 5 * time.Second
 
 // ClaimDue claims up to limit due messages for the channels that have a
 // sender, leasing them until now+lease. It looks at the front of the queue

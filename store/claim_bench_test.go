@@ -81,7 +81,7 @@ func requeue(b *testing.B, db *store.DB, msgs []dispatch.Message) {
 // (untimed) by the acknowledgement of what it took and as many new rows,
 // over queues of 1,000, 20,000 and 200,000 rows. Its cost must not grow
 // with the depth. It times the usual claim, over the front of the queue,
-// and logs the time of the deep claim (once a second, over everything)
+// and logs the time of the deep claim (every 5 s, over everything)
 // from EXPLAIN ANALYZE; with -v it logs both plans.
 func BenchmarkClaimDepth(b *testing.B) {
 	ctx := context.Background()
