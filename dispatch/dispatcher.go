@@ -15,7 +15,7 @@ import (
 // Store is what the dispatcher needs of the outbox.
 type Store interface {
 	ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]Message, error)
-	MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error
+	MarkSent(ctx context.Context, sent []Sent) error
 	MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error)
 	MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error
 	ReleaseExpired(ctx context.Context, keep []int64) (int64, error)
@@ -23,6 +23,13 @@ type Store interface {
 	FallBack(ctx context.Context, id int64, reason string, preferSMSFromNow bool) error
 	FallBackUnconfirmed(ctx context.Context, after time.Duration, limit int) (int, error)
 	HoldForQuietHours(ctx context.Context) (int64, error)
+}
+
+// Sent is a provider's acceptance of one attempt at sending a message.
+type Sent struct {
+	ID                   int64
+	Attempt              int
+	Provider, ProviderID string
 }
 
 // Config tunes the dispatcher; zero fields take the defaults.
@@ -99,6 +106,8 @@ type Dispatcher struct {
 	// lease.
 	inHandMu sync.Mutex
 	inHand   map[int64]bool
+	// sent writes acceptances in batches (sentbatch.go).
+	sent sentBatch
 }
 
 // New makes a dispatcher; senders maps a channel ("sms", "whatsapp") to the

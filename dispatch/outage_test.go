@@ -66,11 +66,13 @@ func (w *writeCounter) MarkRetry(ctx context.Context, id int64, sendErr string, 
 	return failed, err
 }
 
-func (w *writeCounter) MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error {
-	err := w.DB.MarkSent(ctx, id, attempt, provider, providerID)
+func (w *writeCounter) MarkSent(ctx context.Context, sent []dispatch.Sent) error {
+	err := w.DB.MarkSent(ctx, sent)
 	if err != nil {
 		w.mu.Lock()
-		w.refused[id] = true
+		for _, s := range sent {
+			w.refused[s.ID] = true
+		}
 		w.mu.Unlock()
 	}
 	return err

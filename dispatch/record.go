@@ -24,10 +24,11 @@ const (
 // outage sent one duplicate per worker). persist keeps the acceptance in
 // memory and writes it once the database answers; should another process
 // have requeued the row meanwhile, MarkSent (which names the attempt) takes
-// it back out of the queue.
+// it back out of the queue. Acceptances of several workers share one
+// statement (sentBatch).
 func (d *Dispatcher) recordSent(ctx context.Context, m Message, provider, providerID string, log *slog.Logger) {
 	if d.persist(ctx, log, "record accepted message", func(ctx context.Context) error {
-		return d.store.MarkSent(ctx, m.ID, m.Attempt, provider, providerID)
+		return d.sent.write(ctx, d.store, Sent{ID: m.ID, Attempt: m.Attempt, Provider: provider, ProviderID: providerID})
 	}) {
 		d.metrics.count(m.Channel, "sent")
 		return

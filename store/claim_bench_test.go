@@ -65,11 +65,13 @@ func requeue(b *testing.B, db *store.DB, msgs []dispatch.Message) {
 	b.Helper()
 	ctx := context.Background()
 	ids := make([]int64, 0, len(msgs))
+	sent := make([]dispatch.Sent, 0, len(msgs))
 	for _, m := range msgs {
-		if err := db.MarkSent(ctx, m.ID, m.Attempt, "twilio", fmt.Sprintf("SM%d", m.ID)); err != nil {
-			b.Fatal(err)
-		}
+		sent = append(sent, dispatch.Sent{ID: m.ID, Attempt: m.Attempt, Provider: "twilio", ProviderID: fmt.Sprintf("SM%d", m.ID)})
 		ids = append(ids, m.ID)
+	}
+	if err := db.MarkSent(ctx, sent); err != nil {
+		b.Fatal(err)
 	}
 	if _, err := store.ExecForTest(ctx, db, `INSERT INTO outbox (learner_id, channel, to_address, text, priority, next_attempt_at, created_at)
 		SELECT learner_id, channel, to_address, text, priority, next_attempt_at, created_at FROM outbox WHERE id = ANY($1) ORDER BY id`, pq.Array(ids)); err != nil {

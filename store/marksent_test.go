@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/internal/pgtest"
 	"github.com/pamong-desa/pamong/store"
 )
@@ -59,7 +60,7 @@ func TestMarkSentAfterTheLeaseRanOut(t *testing.T) {
 	}
 	now = now.Add(-2 * time.Minute)
 	expire()
-	if err := db.MarkSent(ctx, id, attempt, "whatsmeow", "W1"); err != nil {
+	if err := db.MarkSent(ctx, []dispatch.Sent{{ID: id, Attempt: attempt, Provider: "whatsmeow", ProviderID: "W1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := statusOf(id); got != "sent" {
@@ -72,10 +73,45 @@ func TestMarkSentAfterTheLeaseRanOut(t *testing.T) {
 	if _, second := claim(); second != first+1 {
 		t.Fatalf("second claim is attempt %d; want %d", second, first+1)
 	}
-	if err := db.MarkSent(ctx, id, first, "whatsmeow", "W2"); err != nil {
+	if err := db.MarkSent(ctx, []dispatch.Sent{{ID: id, Attempt: first, Provider: "whatsmeow", ProviderID: "W2"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := statusOf(id); got != "sending" {
 		t.Fatalf("a late record of attempt %d moved the row claimed again to %s", first, got)
+	}
+}
+
+// One statement records several acceptances, each with its own provider
+// id, and leaves alone a row whose attempt has moved on.
+func TestMarkSentBatch(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	if _, err := store.ExecForTest(ctx, db, `INSERT INTO learners (id, phone) SELECT i, '+62814000000' || i FROM generate_series(1, 3) i`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ExecForTest(ctx, db, `INSERT INTO outbox (id, learner_id, channel, to_address, text, next_attempt_at)
+		SELECT i, i, 'sms', '+62814000000' || i, 'halo', now() - interval '1 minute' FROM generate_series(1, 3) i`); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := db.ClaimDue(ctx, []string{"sms"}, 10, time.Minute)
+	if err != nil || len(msgs) != 3 {
+		t.Fatalf("claimed %d rows (%v); want 3", len(msgs), err)
+	}
+	sent := []dispatch.Sent{
+		{ID: 3, Attempt: 2, Provider: "twilio", ProviderID: "SM3"}, // an attempt this row never had
+		{ID: 1, Attempt: 1, Provider: "twilio", ProviderID: "SM1"},
+		{ID: 2, Attempt: 1, Provider: "kannel", ProviderID: "K2"},
+	}
+	if err := db.MarkSent(ctx, sent); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		id   int64
+		want string
+	}{{1, "sent twilio SM1"}, {2, "sent kannel K2"}, {3, "sending  "}} {
+		n, err := store.CountForTest(ctx, db, `SELECT count(*) FROM outbox WHERE id = $1 AND status || ' ' || provider || ' ' || coalesce(provider_id, '') = $2`, tt.id, tt.want)
+		if err != nil || n != 1 {
+			t.Errorf("row %d is not %q (%v)", tt.id, tt.want, err)
+		}
 	}
 }

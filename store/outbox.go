@@ -1,30 +1,48 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/pamong-desa/pamong/dispatch"
 )
 
-// markSent records the provider's acceptance of one attempt (attempts =
-// $5). A delivery report that overtook it (status already delivered, read
-// or failed) keeps its status. A row that went back to the queue because
-// its lease ran out while the database was unreachable, and that nobody
-// has claimed again since (attempts unchanged), is taken out of the queue
+// markSent records the provider's acceptance of attempts of messages, one
+// row of the unnested arrays each (id, attempt, provider, provider id). A
+// delivery report that overtook it (status already delivered, read or
+// failed) keeps its status. A row that went back to the queue because its
+// lease ran out while the database was unreachable, and that nobody has
+// claimed again since (attempts unchanged), is taken out of the queue
 // again: the provider has it, and sending it again would deliver it twice.
+// A row that has moved on to another attempt is left alone.
 const markSent = `
-UPDATE outbox SET status = CASE WHEN status IN ('sending', 'queued') THEN 'sent' ELSE status END,
-       provider = $2, provider_id = $3, sent_at = $4, lease_until = NULL, updated_at = $4
-WHERE id = $1 AND attempts = $5 AND status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed')`
+UPDATE outbox o SET status = CASE WHEN o.status IN ('sending', 'queued') THEN 'sent' ELSE o.status END,
+       provider = s.provider, provider_id = s.provider_id, sent_at = $5, lease_until = NULL, updated_at = $5
+FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[]) AS s(id, attempt, provider, provider_id)
+WHERE o.id = s.id AND o.attempts = s.attempt AND o.status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed')`
 
-// MarkSent records that the provider accepted attempt number attempt of a
-// message. It changes nothing when the row has moved on to another
-// attempt (another dispatcher took it after the lease ran out).
-func (d *DB) MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error {
-	if _, err := d.db.ExecContext(ctx, markSent, id, provider, providerID, d.now(), attempt); err != nil {
-		return fmt.Errorf("mark outbox row %d sent: %w", id, err)
+// MarkSent records, in one statement, that providers accepted the given
+// attempts (a dispatcher writes the acceptances of all its workers
+// together: a commit per message was most of the cost of a drain). It
+// changes nothing for a row that has moved on to another attempt (another
+// dispatcher took it after the lease ran out).
+func (d *DB) MarkSent(ctx context.Context, sent []dispatch.Sent) error {
+	if len(sent) == 0 {
+		return nil
+	}
+	sent = slices.SortedFunc(slices.Values(sent), func(a, b dispatch.Sent) int { return cmp.Compare(a.ID, b.ID) })
+	ids, attempts := make([]int64, len(sent)), make([]int64, len(sent))
+	providers, providerIDs := make([]string, len(sent)), make([]string, len(sent))
+	for i, s := range sent {
+		ids[i], attempts[i], providers[i], providerIDs[i] = s.ID, int64(s.Attempt), s.Provider, s.ProviderID
+	}
+	if _, err := d.db.ExecContext(ctx, markSent, pq.Array(ids), pq.Array(attempts), pq.Array(providers), pq.Array(providerIDs), d.now()); err != nil {
+		return fmt.Errorf("mark %d outbox rows sent (first %d): %w", len(sent), ids[0], err)
 	}
 	return nil
 }
