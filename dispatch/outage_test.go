@@ -56,14 +56,14 @@ type writeCounter struct {
 	refusedRetries int
 }
 
-func (w *writeCounter) MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (bool, error) {
-	failed, err := w.DB.MarkRetry(ctx, id, sendErr, next, maxAttempts, oldest)
+func (w *writeCounter) MarkRetry(ctx context.Context, retries []dispatch.Retry, maxAttempts int, oldest time.Time) ([]string, error) {
+	statuses, err := w.DB.MarkRetry(ctx, retries, maxAttempts, oldest)
 	if err != nil {
 		w.mu.Lock()
-		w.refusedRetries++
+		w.refusedRetries += len(retries)
 		w.mu.Unlock()
 	}
-	return failed, err
+	return statuses, err
 }
 
 func (w *writeCounter) MarkSent(ctx context.Context, sent []dispatch.Sent) error {

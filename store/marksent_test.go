@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -113,5 +114,42 @@ func TestMarkSentBatch(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Errorf("row %d is not %q (%v)", tt.id, tt.want, err)
 		}
+	}
+}
+
+// One statement schedules several retries and answers each row's new
+// status in the caller's order, "" for a row no longer being sent.
+func TestMarkRetryBatch(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.New(t)
+	for _, q := range []string{
+		`INSERT INTO learners (id, phone) SELECT i, '+62814000000' || i FROM generate_series(1, 3) i`,
+		`INSERT INTO outbox (id, learner_id, channel, to_address, text, next_attempt_at)
+		 SELECT i, i, 'sms', '+62814000000' || i, 'halo', now() - interval '1 minute' FROM generate_series(1, 3) i`,
+	} {
+		if _, err := store.ExecForTest(ctx, db, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if msgs, err := db.ClaimDue(ctx, []string{"sms"}, 10, time.Minute); err != nil || len(msgs) != 3 {
+		t.Fatalf("claimed %d rows (%v); want 3", len(msgs), err)
+	}
+	// Row 2 was recorded sent meanwhile; row 3 has had its attempts.
+	if _, err := store.ExecForTest(ctx, db, `UPDATE outbox SET status = CASE id WHEN 2 THEN 'sent' ELSE status END,
+		attempts = CASE id WHEN 3 THEN 5 ELSE attempts END`); err != nil {
+		t.Fatal(err)
+	}
+	next := db.Now().Add(time.Minute)
+	statuses, err := db.MarkRetry(ctx, []dispatch.Retry{{ID: 3, Error: "e3", Next: next}, {ID: 2, Error: "e2", Next: next}, {ID: 1, Error: "e1", Next: next}},
+		3, db.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"failed", "", "queued"}; !slices.Equal(statuses, want) {
+		t.Fatalf("statuses %q; want %q", statuses, want)
+	}
+	n, err := store.CountForTest(ctx, db, `SELECT count(*) FROM outbox WHERE id = 1 AND last_error = 'e1' AND next_attempt_at = $1`, next)
+	if err != nil || n != 1 {
+		t.Fatalf("row 1 does not carry its own error and time (%v)", err)
 	}
 }

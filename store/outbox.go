@@ -35,6 +35,7 @@ func (d *DB) MarkSent(ctx context.Context, sent []dispatch.Sent) error {
 	if len(sent) == 0 {
 		return nil
 	}
+	// In id order, so that two writers never wait on each other's rows.
 	sent = slices.SortedFunc(slices.Values(sent), func(a, b dispatch.Sent) int { return cmp.Compare(a.ID, b.ID) })
 	ids, attempts := make([]int64, len(sent)), make([]int64, len(sent))
 	providers, providerIDs := make([]string, len(sent)), make([]string, len(sent))
@@ -47,33 +48,63 @@ func (d *DB) MarkSent(ctx context.Context, sent []dispatch.Sent) error {
 	return nil
 }
 
-// markRetry puts a row back in the queue for a later attempt, or fails it
-// when it has had its attempts or is too old to be worth sending. A bulk
-// retry that would fall in the learner's quiet hours waits for 08:00 in
-// their time zone (pamong_next_window, migration 00005).
+// markRetry puts rows back in the queue for a later attempt, one row of
+// the unnested arrays each (id, error, when), or fails those that have had
+// their attempts or are too old to be worth sending. A bulk retry that
+// would fall in the learner's quiet hours waits for 08:00 in their time
+// zone (pamong_next_window, migration 00005).
 const markRetry = `
 UPDATE outbox SET
-    status = CASE WHEN announcement_id IN (SELECT id FROM announcements WHERE cancelled_at IS NOT NULL)
+    status = CASE WHEN outbox.announcement_id IN (SELECT id FROM announcements WHERE cancelled_at IS NOT NULL)
                     OR EXISTS (SELECT 1 FROM learners l WHERE l.id = outbox.learner_id
                                AND (outbox.priority = 1 OR outbox.created_at < l.opted_out_at)
                                AND l.opted_out_at IS NOT NULL) THEN 'cancelled'
-                  WHEN attempts >= $4 OR created_at < $5 THEN 'failed'
+                  WHEN outbox.attempts >= $4 OR outbox.created_at < $5 THEN 'failed'
                   ELSE 'queued' END,
-    next_attempt_at = CASE WHEN priority = 1
-        THEN pamong_next_window($3, (SELECT l.village_code FROM learners l WHERE l.id = outbox.learner_id))
-        ELSE $3 END,
-    last_error = $2, lease_until = NULL, updated_at = now()
-WHERE id = $1 AND status = 'sending'
-RETURNING status`
+    next_attempt_at = CASE WHEN outbox.priority = 1
+        THEN pamong_next_window(r.next, (SELECT l.village_code FROM learners l WHERE l.id = outbox.learner_id))
+        ELSE r.next END,
+    last_error = r.err, lease_until = NULL, updated_at = now()
+FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS r(id, err, next)
+WHERE outbox.id = r.id AND outbox.status = 'sending'
+RETURNING outbox.id, outbox.status`
 
-// MarkRetry schedules another attempt at next, unless the row has had
-// maxAttempts or was created before oldest; it tells whether it gave up.
-func (d *DB) MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error) {
-	var status string
-	if err := d.db.GetContext(ctx, &status, markRetry, id, sendErr, next, maxAttempts, oldest); err != nil {
-		return false, fmt.Errorf("schedule retry of outbox row %d: %w", id, err)
+// MarkRetry schedules, in one statement, another attempt of each message
+// at its Next, unless it has had maxAttempts or was created before oldest,
+// and tells each row's new status, in order: queued, failed, cancelled (it
+// must not leave any more), or "" for a row no longer being sent.
+func (d *DB) MarkRetry(ctx context.Context, retries []dispatch.Retry, maxAttempts int, oldest time.Time) ([]string, error) {
+	if len(retries) == 0 {
+		return nil, nil
 	}
-	return status == "failed", nil
+	// In id order, so that two writers never wait on each other's rows.
+	sorted := slices.SortedFunc(slices.Values(retries), func(a, b dispatch.Retry) int { return cmp.Compare(a.ID, b.ID) })
+	ids, errs, next := make([]int64, len(sorted)), make([]string, len(sorted)), make([]string, len(sorted))
+	for i, r := range sorted {
+		ids[i], errs[i], next[i] = r.ID, r.Error, r.Next.UTC().Format(time.RFC3339Nano)
+	}
+	rows, err := d.db.QueryContext(ctx, markRetry, pq.Array(ids), pq.Array(errs), pq.Array(next), maxAttempts, oldest)
+	if err != nil {
+		return nil, fmt.Errorf("schedule retry of %d outbox rows (first %d): %w", len(retries), ids[0], err)
+	}
+	defer rows.Close()
+	status := make(map[int64]string, len(retries))
+	for rows.Next() {
+		var id int64
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return nil, fmt.Errorf("schedule retry of %d outbox rows (first %d): %w", len(retries), ids[0], err)
+		}
+		status[id] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("schedule retry of %d outbox rows (first %d): %w", len(retries), ids[0], err)
+	}
+	statuses := make([]string, len(retries))
+	for i, r := range retries {
+		statuses[i] = status[r.ID]
+	}
+	return statuses, nil
 }
 
 const (

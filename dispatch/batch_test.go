@@ -36,13 +36,16 @@ func TestSentBatchSharesOneStatement(t *testing.T) {
 	}{{"written", nil}, {"refused", refused}} {
 		t.Run(tt.name, func(t *testing.T) {
 			st := &batchStore{answers: make(chan error)}
-			var b sentBatch
+			var b batch[Sent, struct{}]
+			write := func(ctx context.Context, sent []Sent) ([]struct{}, error) {
+				return nil, st.MarkSent(ctx, sent)
+			}
 			ctx := context.Background()
 			results := make(chan error, 6)
-			go func() { results <- b.write(ctx, st, Sent{ID: 1, Attempt: 1}) }()
+			go func() { _, err := b.do(ctx, Sent{ID: 1, Attempt: 1}, write); results <- err }()
 			waitFor(t, func() bool { st.mu.Lock(); defer st.mu.Unlock(); return len(st.batches) == 1 })
 			for id := int64(2); id <= 6; id++ {
-				go func() { results <- b.write(ctx, st, Sent{ID: id, Attempt: 1}) }()
+				go func() { _, err := b.do(ctx, Sent{ID: id, Attempt: 1}, write); results <- err }()
 			}
 			waitFor(t, func() bool { b.mu.Lock(); defer b.mu.Unlock(); return len(b.waiting) == 5 })
 			st.answers <- nil
