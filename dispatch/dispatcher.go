@@ -15,14 +15,28 @@ import (
 // Store is what the dispatcher needs of the outbox.
 type Store interface {
 	ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]Message, error)
-	MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error
-	MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error)
+	MarkSent(ctx context.Context, sent []Sent) error
+	MarkRetry(ctx context.Context, retries []Retry, maxAttempts int, oldest time.Time) (statuses []string, err error)
 	MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error
 	ReleaseExpired(ctx context.Context, keep []int64) (int64, error)
 	Release(ctx context.Context, ids []int64) error
 	FallBack(ctx context.Context, id int64, reason string, preferSMSFromNow bool) error
 	FallBackUnconfirmed(ctx context.Context, after time.Duration, limit int) (int, error)
 	HoldForQuietHours(ctx context.Context) (int64, error)
+}
+
+// Sent is a provider's acceptance of one attempt at sending a message.
+type Sent struct {
+	ID                   int64
+	Attempt              int
+	Provider, ProviderID string
+}
+
+// Retry is a send that failed for now, to try again at Next.
+type Retry struct {
+	ID    int64
+	Error string
+	Next  time.Time
 }
 
 // Config tunes the dispatcher; zero fields take the defaults.
@@ -99,6 +113,9 @@ type Dispatcher struct {
 	// lease.
 	inHandMu sync.Mutex
 	inHand   map[int64]bool
+	// sent and retries write those outcomes in batches (batch.go).
+	sent    batch[Sent, struct{}]
+	retries batch[Retry, string]
 }
 
 // New makes a dispatcher; senders maps a channel ("sms", "whatsapp") to the
@@ -368,21 +385,28 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 // its attempts or grown too old.
 func (d *Dispatcher) retry(ctx context.Context, m Message, err error, log *slog.Logger) {
 	next := d.now().Add(d.backoff(m.Attempt))
-	var failed bool
+	var status string
 	if !d.persist(ctx, log, "schedule retry", func(ctx context.Context) (rerr error) {
-		failed, rerr = d.store.MarkRetry(ctx, m.ID, err.Error(), next, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
+		status, rerr = d.retries.do(ctx, Retry{ID: m.ID, Error: err.Error(), Next: next}, d.writeRetries)
 		return rerr
 	}) {
 		return
 	}
-	switch {
-	case failed:
+	switch status {
+	case "":
+		log.Warn("send failed, and the row was no longer ours to retry (its lease ran out)", "err", err)
+	case "failed":
 		log.Warn("giving up on message", "err", err)
 		d.metrics.count(m.Channel, "failed")
 	default:
 		log.Info("send failed, will retry", "err", err, "next", next)
 		d.metrics.count(m.Channel, "retried")
 	}
+}
+
+// writeRetries schedules retries in one statement.
+func (d *Dispatcher) writeRetries(ctx context.Context, retries []Retry) ([]string, error) {
+	return d.store.MarkRetry(ctx, retries, d.cfg.MaxAttempts, d.now().Add(-d.cfg.MaxAge))
 }
 
 // backoff is exponential with full jitter: retries of many messages after a

@@ -292,11 +292,11 @@ func (c *crashingStore) ClaimDue(ctx context.Context, ch []string, n int, lease 
 	}
 	return c.DB.ClaimDue(ctx, ch, n, lease)
 }
-func (c *crashingStore) MarkSent(ctx context.Context, id int64, attempt int, p, pid string) error {
+func (c *crashingStore) MarkSent(ctx context.Context, sent []dispatch.Sent) error {
 	if c.dead() {
 		return errDead
 	}
-	return c.DB.MarkSent(ctx, id, attempt, p, pid)
+	return c.DB.MarkSent(ctx, sent)
 }
 func (c *crashingStore) Release(ctx context.Context, ids []int64) error {
 	if c.dead() {

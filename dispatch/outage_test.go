@@ -56,21 +56,23 @@ type writeCounter struct {
 	refusedRetries int
 }
 
-func (w *writeCounter) MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (bool, error) {
-	failed, err := w.DB.MarkRetry(ctx, id, sendErr, next, maxAttempts, oldest)
+func (w *writeCounter) MarkRetry(ctx context.Context, retries []dispatch.Retry, maxAttempts int, oldest time.Time) ([]string, error) {
+	statuses, err := w.DB.MarkRetry(ctx, retries, maxAttempts, oldest)
 	if err != nil {
 		w.mu.Lock()
-		w.refusedRetries++
+		w.refusedRetries += len(retries)
 		w.mu.Unlock()
 	}
-	return failed, err
+	return statuses, err
 }
 
-func (w *writeCounter) MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error {
-	err := w.DB.MarkSent(ctx, id, attempt, provider, providerID)
+func (w *writeCounter) MarkSent(ctx context.Context, sent []dispatch.Sent) error {
+	err := w.DB.MarkSent(ctx, sent)
 	if err != nil {
 		w.mu.Lock()
-		w.refused[id] = true
+		for _, s := range sent {
+			w.refused[s.ID] = true
+		}
 		w.mu.Unlock()
 	}
 	return err

@@ -24,16 +24,23 @@ const (
 // outage sent one duplicate per worker). persist keeps the acceptance in
 // memory and writes it once the database answers; should another process
 // have requeued the row meanwhile, MarkSent (which names the attempt) takes
-// it back out of the queue.
+// it back out of the queue. Acceptances of several workers share one
+// statement (batch).
 func (d *Dispatcher) recordSent(ctx context.Context, m Message, provider, providerID string, log *slog.Logger) {
 	if d.persist(ctx, log, "record accepted message", func(ctx context.Context) error {
-		return d.store.MarkSent(ctx, m.ID, m.Attempt, provider, providerID)
+		_, err := d.sent.do(ctx, Sent{ID: m.ID, Attempt: m.Attempt, Provider: provider, ProviderID: providerID}, d.writeSent)
+		return err
 	}) {
 		d.metrics.count(m.Channel, "sent")
 		return
 	}
 	log.Error("this message may reach its recipient twice: the provider accepted it, but the outbox does not say so",
 		"provider", provider)
+}
+
+// writeSent records acceptances in one statement.
+func (d *Dispatcher) writeSent(ctx context.Context, sent []Sent) ([]struct{}, error) {
+	return nil, d.store.MarkSent(ctx, sent)
 }
 
 // recordFailed writes a permanent failure.

@@ -57,7 +57,7 @@ func (s *stubStore) ReleaseExpired(_ context.Context, keep []int64) (int64, erro
 	return 0, nil
 }
 
-func (s *stubStore) MarkSent(context.Context, int64, int, string, string) error { return s.markSent() }
+func (s *stubStore) MarkSent(context.Context, []Sent) error { return s.markSent() }
 
 // A row stays in hand from its claim until its outcome is written, however
 // long the database takes to come back: the sweep never requeues it, while

@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/pamong-desa/pamong/bot"
+	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/internal/pgtest"
 	"github.com/pamong-desa/pamong/region"
 	"github.com/pamong-desa/pamong/store"
@@ -278,7 +279,7 @@ func TestQuietHoursHoldBulkRetries(t *testing.T) {
 	}
 	night := utc("2025-03-10 14:00") // 21:00 WIB
 	for _, m := range claimed {
-		if _, err := db.MarkRetry(ctx, m.ID, "timeout", night, 10, utc("2025-03-09 00:00")); err != nil {
+		if _, err := db.MarkRetry(ctx, []dispatch.Retry{{ID: m.ID, Error: "timeout", Next: night}}, 10, utc("2025-03-09 00:00")); err != nil {
 			t.Fatal(err)
 		}
 	}

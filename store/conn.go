@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,12 +34,35 @@ const connectTimeout = 5 * time.Second
 type connector struct{ pq *pq.Connector }
 
 func newConnector(dsn string) (*connector, error) {
+	dsn, err := withoutJIT(dsn)
+	if err != nil {
+		return nil, err
+	}
 	c, err := pq.NewConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
 	c.Dialer(dialer{})
 	return &connector{pq: c}, nil
+}
+
+// withoutJIT turns PostgreSQL's JIT compilation off for our connections
+// (lib/pq sends settings it does not know itself to the server at
+// start-up), unless the DSN sets it. Every query here is short, but the
+// claim's LIMIT over rows that few pass is estimated dear enough to be
+// compiled: 100–200 ms of JIT for a claim that runs in 0.5 ms.
+func withoutJIT(dsn string) (string, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		kv, err := pq.ParseURL(dsn)
+		if err != nil {
+			return "", err
+		}
+		dsn = kv
+	}
+	if strings.Contains(dsn, "jit=") {
+		return dsn, nil
+	}
+	return strings.TrimSpace(dsn + " jit=off"), nil
 }
 
 // dialedKey carries, through lib/pq's Connect, where the dialer leaves the

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -30,6 +31,9 @@ type DB struct {
 	now func() time.Time
 	// certs is what certificates are issued with (certificates.go).
 	certs CertificateSettings
+	// deepClaimAt is when (Unix ns) the next claim looks at the whole
+	// queue rather than its front (claim.go).
+	deepClaimAt atomic.Int64
 }
 
 // Open connects to the database at url and checks that it answers.

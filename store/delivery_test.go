@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/internal/pgtest"
 	"github.com/pamong-desa/pamong/store"
 )
@@ -40,7 +41,7 @@ func TestDeliveryReports(t *testing.T) {
 	if found, err := db.RecordDelivery(ctx, store.Delivery{Provider: "kannel", ProviderID: "x", Status: "delivered", OutboxID: id, Attempt: 1}); err != nil || !found {
 		t.Fatalf("early report: %v %v", found, err)
 	}
-	if err := db.MarkSent(ctx, id, 1, "kannel", "P1"); err != nil {
+	if err := db.MarkSent(ctx, []dispatch.Sent{{ID: id, Attempt: 1, Provider: "kannel", ProviderID: "P1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := status(id); got != "delivered with its provider id" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/pamong-desa/pamong/bot"
 )
@@ -14,41 +15,43 @@ import (
 // fallbackRow is a WhatsApp message about to be replaced by SMS.
 type fallbackRow struct {
 	ID        int64  `db:"id"`
-	LearnerID int64  `db:"learner_id"`
-	To        string `db:"to_address"`
 	Text      string `db:"text"`
 	Content   []byte `db:"content"`
-	Priority  int    `db:"priority"`
-	InReplyTo *int64 `db:"in_reply_to"`
+	LearnerID int64  `db:"learner_id"`
+	// Unwanted means the row must not be sent again at all: its
+	// announcement was cancelled, or its learner opted out (bulk traffic)
+	// or opted out after it was written (a reply).
+	Unwanted bool `db:"unwanted"`
 }
 
 const (
-	lockForFallback = `
-SELECT id, learner_id, to_address, text, content, priority, in_reply_to FROM outbox
-WHERE id = $1 AND channel = 'whatsapp' AND status IN ('sending', 'sent') FOR UPDATE`
-	// unwantedFallback tells whether a WhatsApp row must not be sent again
-	// at all: its announcement was cancelled, or its learner opted out (bulk
-	// traffic) or opted out after it was written (a reply).
-	unwantedFallback = `
-SELECT EXISTS (SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL)
-    OR (l.opted_out_at IS NOT NULL AND (o.priority = 1 OR o.created_at < l.opted_out_at))
-FROM outbox o JOIN learners l ON l.id = o.learner_id WHERE o.id = $1`
-	selectUnconfirmed = `
-SELECT id, learner_id, to_address, text, content, priority, in_reply_to FROM outbox
-WHERE status = 'sent' AND channel = 'whatsapp' AND sent_at < $1 AND provider <> 'terminal'
-ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`
-	supersede = `
-UPDATE outbox SET status = 'superseded', last_error = $2, lease_until = NULL, updated_at = now() WHERE id = $1`
-	// The SMS copy belongs to the same announcement, and bulk traffic keeps
-	// to the learner's 08:00–20:00.
-	insertFallback = `
+	fallbackColumns = `
+SELECT o.id, o.text, o.content, o.learner_id,
+       EXISTS (SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL)
+       OR (l.opted_out_at IS NOT NULL AND (o.priority = 1 OR o.created_at < l.opted_out_at)) AS unwanted
+FROM outbox o JOIN learners l ON l.id = o.learner_id`
+	lockForFallback = fallbackColumns + `
+WHERE o.id = $1 AND o.channel = 'whatsapp' AND o.status IN ('sending', 'sent') FOR UPDATE OF o`
+	selectUnconfirmed = fallbackColumns + `
+WHERE o.status = 'sent' AND o.channel = 'whatsapp' AND o.sent_at < $1 AND o.provider <> 'terminal'
+ORDER BY o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED`
+	// insertFallbacks writes the SMS copies, one row of the unnested arrays
+	// each (the WhatsApp row it replaces, text, content), in that order.
+	// Each copy belongs to the same learner and announcement as its
+	// original, and bulk traffic keeps to the learner's 08:00–20:00.
+	insertFallbacks = `
 INSERT INTO outbox (learner_id, channel, to_address, text, content, segments, priority, in_reply_to, fallback_of,
                     announcement_id, next_attempt_at)
-SELECT $1::bigint, 'sms', $2, $3, $4, 1, $5::smallint, $6::bigint, o.id, o.announcement_id,
-       CASE WHEN $5::smallint = 1
-            THEN pamong_next_window($8, (SELECT l.village_code FROM learners l WHERE l.id = $1::bigint))
-            ELSE $8 END
-FROM outbox o WHERE o.id = $7::bigint`
+SELECT o.learner_id, 'sms', o.to_address, p.text, p.content::jsonb, 1, o.priority, o.in_reply_to, o.id,
+       o.announcement_id, CASE WHEN o.priority = 1 THEN pamong_next_window($4, l.village_code) ELSE $4 END
+FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS p(original, text, content, n)
+JOIN outbox o ON o.id = p.original
+JOIN learners l ON l.id = o.learner_id
+ORDER BY p.n`
+	supersede = `
+UPDATE outbox SET status = 'superseded', last_error = r.reason, lease_until = NULL, updated_at = now()
+FROM unnest($1::bigint[], $2::text[]) AS r(id, reason)
+WHERE outbox.id = r.id`
 	preferSMS = `UPDATE learners SET preferred_channel = 'sms', updated_at = now() WHERE id = $1`
 )
 
@@ -70,7 +73,7 @@ func (d *DB) FallBack(ctx context.Context, id int64, reason string, preferSMSFro
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := d.fallBack(ctx, tx, rows[0], reason); err != nil {
+	if err := d.fallBack(ctx, tx, rows, reason); err != nil {
 		return err
 	}
 	if preferSMSFromNow {
@@ -89,9 +92,10 @@ func (d *DB) FallBack(ctx context.Context, id int64, reason string, preferSMSFro
 
 // FallBackUnconfirmed sends by SMS the WhatsApp messages accepted more than
 // after ago that no delivery receipt has confirmed, at most limit of them,
-// and tells how many. Each message falls back at most once: the SMS copies
-// are never swept again, and a receipt arriving for the superseded
-// WhatsApp row later changes nothing (the learner may see both, once).
+// and tells how many, in three statements whatever their number. Each
+// message falls back at most once: the SMS copies are never swept again,
+// and a receipt arriving for the superseded WhatsApp row later changes
+// nothing (the learner may see both, once).
 func (d *DB) FallBackUnconfirmed(ctx context.Context, after time.Duration, limit int) (int, error) {
 	tx, err := d.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -102,15 +106,14 @@ func (d *DB) FallBackUnconfirmed(ctx context.Context, after time.Duration, limit
 	if err := tx.SelectContext(ctx, &rows, selectUnconfirmed, d.now().Add(-after), limit); err != nil {
 		return 0, fmt.Errorf("fall back unconfirmed WhatsApp messages: %w", err)
 	}
-	for _, r := range rows {
-		if err := d.fallBack(ctx, tx, r, fmt.Sprintf("no WhatsApp delivery receipt within %s", after)); err != nil {
-			return 0, err
-		}
+	if len(rows) == 0 {
+		return 0, nil
 	}
-	if len(rows) > 0 {
-		if err := notify(ctx, tx); err != nil {
-			return 0, err
-		}
+	if err := d.fallBack(ctx, tx, rows, fmt.Sprintf("no WhatsApp delivery receipt within %s", after)); err != nil {
+		return 0, err
+	}
+	if err := notify(ctx, tx); err != nil {
+		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("fall back unconfirmed WhatsApp messages: %w", err)
@@ -118,34 +121,42 @@ func (d *DB) FallBackUnconfirmed(ctx context.Context, after time.Duration, limit
 	return len(rows), nil
 }
 
-func (d *DB) fallBack(ctx context.Context, tx *sqlx.Tx, r fallbackRow, reason string) error {
-	var unwanted bool
-	if err := tx.GetContext(ctx, &unwanted, unwantedFallback, r.ID); err != nil {
-		return fmt.Errorf("fall back outbox row %d: %w", r.ID, err)
-	}
-	if unwanted {
-		// Superseded without a copy: it must not reach the learner again.
-		if _, err := tx.ExecContext(ctx, supersede, r.ID, "not sent by SMS: "+reason+"; cancelled or opted out"); err != nil {
-			return fmt.Errorf("supersede outbox row %d: %w", r.ID, err)
+// fallBack queues the SMS copies of the wanted rows in one statement and
+// supersedes every row in another; an unwanted row is superseded without a
+// copy: it must not reach the learner again.
+func (d *DB) fallBack(ctx context.Context, tx *sqlx.Tx, rows []fallbackRow, reason string) error {
+	var originals []int64
+	var texts, contents []string
+	ids, reasons := make([]int64, len(rows)), make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+		if r.Unwanted {
+			reasons[i] = "not sent by SMS: " + reason + "; cancelled or opted out"
+			continue
 		}
-		return nil
-	}
-	var msgs []bot.Message
-	if err := json.Unmarshal(r.Content, &msgs); err != nil || len(msgs) == 0 {
-		// Rows written without their source messages: send the text itself.
-		msgs = []bot.Message{{Kind: bot.KindText, Text: r.Text}}
-	}
-	for _, part := range bot.Render(bot.SMS, msgs) {
-		content, err := json.Marshal(part.Content)
-		if err != nil {
-			return fmt.Errorf("fall back outbox row %d: %w", r.ID, err)
+		reasons[i] = "sent by SMS instead: " + reason
+		var msgs []bot.Message
+		if err := json.Unmarshal(r.Content, &msgs); err != nil || len(msgs) == 0 {
+			// Rows written without their source messages: send the text itself.
+			msgs = []bot.Message{{Kind: bot.KindText, Text: r.Text}}
 		}
-		if _, err := tx.ExecContext(ctx, insertFallback, r.LearnerID, r.To, part.Text, content, r.Priority, r.InReplyTo, r.ID, d.now()); err != nil {
-			return fmt.Errorf("queue SMS copy of outbox row %d: %w", r.ID, err)
+		for _, part := range bot.Render(bot.SMS, msgs) {
+			content, err := json.Marshal(part.Content)
+			if err != nil {
+				return fmt.Errorf("fall back outbox row %d: %w", r.ID, err)
+			}
+			originals = append(originals, r.ID)
+			texts = append(texts, part.Text)
+			contents = append(contents, string(content))
 		}
 	}
-	if _, err := tx.ExecContext(ctx, supersede, r.ID, "sent by SMS instead: "+reason); err != nil {
-		return fmt.Errorf("supersede outbox row %d: %w", r.ID, err)
+	if len(originals) > 0 {
+		if _, err := tx.ExecContext(ctx, insertFallbacks, pq.Array(originals), pq.Array(texts), pq.Array(contents), d.now()); err != nil {
+			return fmt.Errorf("queue SMS copies of %d outbox rows (first %d): %w", len(rows), rows[0].ID, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, supersede, pq.Array(ids), pq.Array(reasons)); err != nil {
+		return fmt.Errorf("supersede %d outbox rows (first %d): %w", len(rows), rows[0].ID, err)
 	}
 	return nil
 }

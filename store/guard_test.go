@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/internal/pgtest"
 	"github.com/pamong-desa/pamong/store"
 )
@@ -71,7 +72,7 @@ func TestBulkGuards(t *testing.T) {
 	if _, err := db.CancelAnnouncement(ctx, national.Scope, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.MarkRetry(ctx, 3, "timeout", db.Now(), 10, db.Now().Add(-48*time.Hour)); err != nil {
+	if _, err := db.MarkRetry(ctx, []dispatch.Retry{{ID: 3, Error: "timeout", Next: db.Now()}}, 10, db.Now().Add(-48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.HoldForQuietHours(ctx); err != nil {
@@ -107,7 +108,7 @@ func TestRepliesAroundOptOutAndFallbackOrder(t *testing.T) {
 		t.Fatalf("claim: %v %v", claimed, err)
 	}
 	stop := say(t, db, course, phone, "b", "BERHENTI")
-	if _, err := db.MarkRetry(ctx, claimed[0].ID, "timeout", db.Now(), 10, db.Now().Add(-48*time.Hour)); err != nil {
+	if _, err := db.MarkRetry(ctx, []dispatch.Retry{{ID: claimed[0].ID, Error: "timeout", Next: db.Now()}}, 10, db.Now().Add(-48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	next, err := db.ClaimDue(ctx, []string{"whatsapp"}, 10, time.Minute)

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/lib/pq"
@@ -10,116 +12,99 @@ import (
 	"github.com/pamong-desa/pamong/dispatch"
 )
 
-// claimDue takes the next due rows for the given channels: replies before
-// bulk, oldest first, and never a row while an earlier row of the same
-// learner is still queued or being sent, so a learner's messages leave in
-// the order they were written (an SMS copy of a WhatsApp message takes that
-// message's place in the order) — except that a reply never waits behind
-// bulk traffic that has not left yet (an announcement held for the
-// learner's morning must not silence the conversation). Bulk rows leave
-// only inside the learner's 08:00–20:00 (pamong_next_window). Nothing goes
-// to a learner who has opted out but the confirmation written with the
-// opt-out itself (created at or after it), and nothing for a cancelled
-// announcement, however a row came to be queued (written while the opt-out
-// or the cancel committed, put back by a retry, or a fallback copy). SKIP LOCKED
-// lets several dispatchers claim side by side without waiting on or taking
-// each other's rows.
-const claimDue = `
-WITH due AS (
-    SELECT o.id FROM outbox o
-    WHERE o.status = 'queued' AND o.next_attempt_at <= $1 AND o.channel = ANY($2)
-      AND NOT EXISTS (
-          SELECT 1 FROM outbox e
-          WHERE e.learner_id = o.learner_id AND e.status IN ('queued', 'sending')
-            AND (coalesce(e.fallback_of, e.id), e.id) < (coalesce(o.fallback_of, o.id), o.id)
-            AND NOT (o.priority = 0 AND e.priority = 1 AND e.status = 'queued'))
-      AND EXISTS (
-          SELECT 1 FROM learners l
-          WHERE l.id = o.learner_id
-            AND (l.opted_out_at IS NULL OR (o.priority = 0 AND o.created_at >= l.opted_out_at))
-            AND (o.priority = 0 OR pamong_next_window($1, l.village_code) = $1))
-      AND (o.announcement_id IS NULL OR NOT EXISTS (
-           SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL))
-    ORDER BY o.priority, o.next_attempt_at, o.id
-    LIMIT $3
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, lease_until = $4, updated_at = $1
-FROM due WHERE o.id = due.id
-RETURNING o.id, o.learner_id, o.channel, o.provider, o.to_address, o.text, o.segments, o.attempts, o.priority = 1,
-          coalesce(jsonb_path_query_first(o.content, '$[*].attachment') #>> '{}', '')`
-
-// ClaimDue claims up to limit due messages for the channels that have a
-// sender, leasing them until now+lease.
-func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]dispatch.Message, error) {
-	now := d.now()
-	rows, err := d.db.QueryContext(ctx, claimDue, now, pq.Array(channels), limit, now.Add(lease))
-	if err != nil {
-		return nil, fmt.Errorf("claim outbox rows: %w", err)
-	}
-	defer rows.Close()
-	var msgs []dispatch.Message
-	for rows.Next() {
-		var m dispatch.Message
-		if err := rows.Scan(&m.ID, &m.LearnerID, &m.Channel, &m.Provider, &m.To, &m.Text, &m.Segments, &m.Attempt, &m.Bulk, &m.Attachment); err != nil {
-			return nil, fmt.Errorf("claim outbox rows: %w", err)
-		}
-		msgs = append(msgs, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("claim outbox rows: %w", err)
-	}
-	return msgs, nil
-}
-
-// markSent records the provider's acceptance of one attempt (attempts =
-// $5). A delivery report that overtook it (status already delivered, read
-// or failed) keeps its status. A row that went back to the queue because
-// its lease ran out while the database was unreachable, and that nobody
-// has claimed again since (attempts unchanged), is taken out of the queue
+// markSent records the provider's acceptance of attempts of messages, one
+// row of the unnested arrays each (id, attempt, provider, provider id). A
+// delivery report that overtook it (status already delivered, read or
+// failed) keeps its status. A row that went back to the queue because its
+// lease ran out while the database was unreachable, and that nobody has
+// claimed again since (attempts unchanged), is taken out of the queue
 // again: the provider has it, and sending it again would deliver it twice.
+// A row that has moved on to another attempt is left alone.
 const markSent = `
-UPDATE outbox SET status = CASE WHEN status IN ('sending', 'queued') THEN 'sent' ELSE status END,
-       provider = $2, provider_id = $3, sent_at = $4, lease_until = NULL, updated_at = $4
-WHERE id = $1 AND attempts = $5 AND status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed')`
+UPDATE outbox o SET status = CASE WHEN o.status IN ('sending', 'queued') THEN 'sent' ELSE o.status END,
+       provider = s.provider, provider_id = s.provider_id, sent_at = $5, lease_until = NULL, updated_at = $5
+FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[]) AS s(id, attempt, provider, provider_id)
+WHERE o.id = s.id AND o.attempts = s.attempt AND o.status IN ('queued', 'sending', 'sent', 'delivered', 'read', 'failed')`
 
-// MarkSent records that the provider accepted attempt number attempt of a
-// message. It changes nothing when the row has moved on to another
-// attempt (another dispatcher took it after the lease ran out).
-func (d *DB) MarkSent(ctx context.Context, id int64, attempt int, provider, providerID string) error {
-	if _, err := d.db.ExecContext(ctx, markSent, id, provider, providerID, d.now(), attempt); err != nil {
-		return fmt.Errorf("mark outbox row %d sent: %w", id, err)
+// MarkSent records, in one statement, that providers accepted the given
+// attempts (a dispatcher writes the acceptances of all its workers
+// together: a commit per message was most of the cost of a drain). It
+// changes nothing for a row that has moved on to another attempt (another
+// dispatcher took it after the lease ran out).
+func (d *DB) MarkSent(ctx context.Context, sent []dispatch.Sent) error {
+	if len(sent) == 0 {
+		return nil
+	}
+	// In id order, so that two writers never wait on each other's rows.
+	sent = slices.SortedFunc(slices.Values(sent), func(a, b dispatch.Sent) int { return cmp.Compare(a.ID, b.ID) })
+	ids, attempts := make([]int64, len(sent)), make([]int64, len(sent))
+	providers, providerIDs := make([]string, len(sent)), make([]string, len(sent))
+	for i, s := range sent {
+		ids[i], attempts[i], providers[i], providerIDs[i] = s.ID, int64(s.Attempt), s.Provider, s.ProviderID
+	}
+	if _, err := d.db.ExecContext(ctx, markSent, pq.Array(ids), pq.Array(attempts), pq.Array(providers), pq.Array(providerIDs), d.now()); err != nil {
+		return fmt.Errorf("mark %d outbox rows sent (first %d): %w", len(sent), ids[0], err)
 	}
 	return nil
 }
 
-// markRetry puts a row back in the queue for a later attempt, or fails it
-// when it has had its attempts or is too old to be worth sending. A bulk
-// retry that would fall in the learner's quiet hours waits for 08:00 in
-// their time zone (pamong_next_window, migration 00005).
+// markRetry puts rows back in the queue for a later attempt, one row of
+// the unnested arrays each (id, error, when), or fails those that have had
+// their attempts or are too old to be worth sending. A bulk retry that
+// would fall in the learner's quiet hours waits for 08:00 in their time
+// zone (pamong_next_window, migration 00005).
 const markRetry = `
 UPDATE outbox SET
-    status = CASE WHEN announcement_id IN (SELECT id FROM announcements WHERE cancelled_at IS NOT NULL)
+    status = CASE WHEN outbox.announcement_id IN (SELECT id FROM announcements WHERE cancelled_at IS NOT NULL)
                     OR EXISTS (SELECT 1 FROM learners l WHERE l.id = outbox.learner_id
                                AND (outbox.priority = 1 OR outbox.created_at < l.opted_out_at)
                                AND l.opted_out_at IS NOT NULL) THEN 'cancelled'
-                  WHEN attempts >= $4 OR created_at < $5 THEN 'failed'
+                  WHEN outbox.attempts >= $4 OR outbox.created_at < $5 THEN 'failed'
                   ELSE 'queued' END,
-    next_attempt_at = CASE WHEN priority = 1
-        THEN pamong_next_window($3, (SELECT l.village_code FROM learners l WHERE l.id = outbox.learner_id))
-        ELSE $3 END,
-    last_error = $2, lease_until = NULL, updated_at = now()
-WHERE id = $1 AND status = 'sending'
-RETURNING status`
+    next_attempt_at = CASE WHEN outbox.priority = 1
+        THEN pamong_next_window(r.next, (SELECT l.village_code FROM learners l WHERE l.id = outbox.learner_id))
+        ELSE r.next END,
+    last_error = r.err, lease_until = NULL, updated_at = now()
+FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS r(id, err, next)
+WHERE outbox.id = r.id AND outbox.status = 'sending'
+RETURNING outbox.id, outbox.status`
 
-// MarkRetry schedules another attempt at next, unless the row has had
-// maxAttempts or was created before oldest; it tells whether it gave up.
-func (d *DB) MarkRetry(ctx context.Context, id int64, sendErr string, next time.Time, maxAttempts int, oldest time.Time) (failed bool, err error) {
-	var status string
-	if err := d.db.GetContext(ctx, &status, markRetry, id, sendErr, next, maxAttempts, oldest); err != nil {
-		return false, fmt.Errorf("schedule retry of outbox row %d: %w", id, err)
+// MarkRetry schedules, in one statement, another attempt of each message
+// at its Next, unless it has had maxAttempts or was created before oldest,
+// and tells each row's new status, in order: queued, failed, cancelled (it
+// must not leave any more), or "" for a row no longer being sent.
+func (d *DB) MarkRetry(ctx context.Context, retries []dispatch.Retry, maxAttempts int, oldest time.Time) ([]string, error) {
+	if len(retries) == 0 {
+		return nil, nil
 	}
-	return status == "failed", nil
+	// In id order, so that two writers never wait on each other's rows.
+	sorted := slices.SortedFunc(slices.Values(retries), func(a, b dispatch.Retry) int { return cmp.Compare(a.ID, b.ID) })
+	ids, errs, next := make([]int64, len(sorted)), make([]string, len(sorted)), make([]string, len(sorted))
+	for i, r := range sorted {
+		ids[i], errs[i], next[i] = r.ID, r.Error, r.Next.UTC().Format(time.RFC3339Nano)
+	}
+	rows, err := d.db.QueryContext(ctx, markRetry, pq.Array(ids), pq.Array(errs), pq.Array(next), maxAttempts, oldest)
+	if err != nil {
+		return nil, fmt.Errorf("schedule retry of %d outbox rows (first %d): %w", len(retries), ids[0], err)
+	}
+	defer rows.Close()
+	status := make(map[int64]string, len(retries))
+	for rows.Next() {
+		var id int64
+		var s string
+		if err := rows.Scan(&id, &s); err != nil {
+			return nil, fmt.Errorf("schedule retry of %d outbox rows (first %d): %w", len(retries), ids[0], err)
+		}
+		status[id] = s
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("schedule retry of %d outbox rows (first %d): %w", len(retries), ids[0], err)
+	}
+	statuses := make([]string, len(retries))
+	for i, r := range retries {
+		statuses[i] = status[r.ID]
+	}
+	return statuses, nil
 }
 
 const (
