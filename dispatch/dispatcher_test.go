@@ -317,10 +317,23 @@ func TestCrashMidBatchLosesNothing(t *testing.T) {
 	const workers = 4
 	cs := &crashingStore{DB: f.db}
 	first := &fakeSender{}
+	// What the first process handed to the provider while it lived: once
+	// it is dead it sends nothing more, as a killed process cannot; only
+	// the sends in flight at the crash may go twice.
+	var (
+		mu       sync.Mutex
+		accepted []dispatch.Message
+	)
 	first.fn = func(m dispatch.Message, _ int) error {
+		if cs.dead() {
+			return errDead
+		}
 		if len(first.messages()) == 25 {
 			cs.crash()
 		}
+		mu.Lock()
+		accepted = append(accepted, m)
+		mu.Unlock()
 		return nil
 	}
 	// The dead process cannot record what was accepted; stopping it gives
@@ -335,9 +348,11 @@ func TestCrashMidBatchLosesNothing(t *testing.T) {
 		return f.count(`SELECT count(*) FROM outbox WHERE status <> 'sent'`) == 0
 	})
 	got := map[int64]int{}
-	for _, m := range append(first.messages(), second.messages()...) {
+	mu.Lock()
+	for _, m := range append(accepted, second.messages()...) {
 		got[m.ID]++
 	}
+	mu.Unlock()
 	dups := 0
 	for _, id := range all {
 		switch got[id] {
@@ -348,7 +363,7 @@ func TestCrashMidBatchLosesNothing(t *testing.T) {
 			dups += got[id] - 1
 		}
 	}
-	t.Logf("crash after %d sends: %d duplicates", len(first.messages()), dups)
+	t.Logf("crash after %d sends: %d duplicates", len(accepted), dups)
 	if dups > workers {
 		t.Errorf("%d messages sent twice; the in-flight bound is %d", dups, workers)
 	}
@@ -365,6 +380,13 @@ func TestShutdownHandsBackUnsentClaims(t *testing.T) {
 	stop := start(t, f.db, s, dispatch.Config{Workers: 2, Rates: map[string]float64{"sms": 0.001}})
 	waitUntil(t, "both are claimed", func() bool {
 		return f.count(`SELECT count(*) FROM outbox WHERE status = 'sending'`) == 2
+	})
+	// The first is with the provider before the stop, or there is nothing
+	// in flight to finish and both are (rightly) handed back.
+	waitUntil(t, "one send in progress", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return len(s.inflight) == 1
 	})
 	go func() { time.Sleep(20 * time.Millisecond); close(release) }()
 	stop()
