@@ -119,6 +119,7 @@ func (r *runner) restarts(ctx context.Context) error {
 		}
 		phase := r.phase.Load()
 		r.phase.Store("db down")
+		down := time.Now()
 		fmt.Fprintf(r.w, "%8s  database stopped (restart %d of %d)\n", time.Since(r.began).Round(time.Second), k, r.c.restarts)
 		stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		_, err := r.p.run(stopCtx, "db", "stop")
@@ -141,6 +142,9 @@ func (r *runner) restarts(ctx context.Context) error {
 		if !r.p.healthy(ctx) {
 			healthy = "NOT healthy a minute later"
 		}
+		r.mu.Lock()
+		r.outages = append(r.outages, window{from: down, to: time.Now().Add(outageGrace)})
+		r.mu.Unlock()
 		fmt.Fprintf(r.w, "%8s  database started again; /healthz %s\n", time.Since(r.began).Round(time.Second), healthy)
 		r.phase.Store(phase)
 	}

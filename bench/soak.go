@@ -149,7 +149,7 @@ func soak(ctx context.Context, c soakConfig, dir string, w io.Writer) (bool, err
 	if err != nil {
 		return false, err
 	}
-	problems = append(problems, logSummary(w, p.logPath)...)
+	problems = append(problems, logSummary(w, p.logPath, r.outagesSeen())...)
 	if len(problems) > 0 {
 		fmt.Fprintln(w, "\nFAIL:")
 		for _, pr := range problems {
@@ -188,5 +188,17 @@ type runner struct {
 
 	mu      sync.Mutex
 	samples []sample
+	outages []window
 	began   time.Time
+}
+
+// outageGrace is how long after /healthz answers again that errors are
+// still put down to the outage: requests and sends that were in flight.
+const outageGrace = 15 * time.Second
+
+// outagesSeen are the database outages so far.
+func (r *runner) outagesSeen() []window {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]window(nil), r.outages...)
 }
