@@ -128,6 +128,14 @@ func (p *pamong) running() bool {
 	}
 }
 
+// exitErr is how serve ended (nil: cleanly, after a signal); call it
+// once running is false.
+func (p *pamong) exitErr() error {
+	err := <-p.exit
+	p.exit <- err
+	return err
+}
+
 // stop ends serve with SIGTERM, as an operator would, and says whether it
 // stopped cleanly within 30 s (then it is killed).
 func (p *pamong) stop() error {

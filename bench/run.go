@@ -13,6 +13,11 @@ import (
 // problems found.
 func (r *runner) traffic(ctx context.Context, token string) ([]string, error) {
 	c := r.c
+	// The server ending before the run does (a crash, or a signal from
+	// outside) makes the rest of the run meaningless: stop at once.
+	ctx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	r.abort = abort
 	client := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: c.learners + 4}}
 	in := &inbound{base: r.p.base, client: client, tally: r.tally, run: fmt.Sprintf("%09d", time.Now().Unix()%1e9)}
 	rep := &reporter{fake: r.fake, client: client, tally: r.tally}
@@ -57,7 +62,12 @@ func (r *runner) traffic(ctx context.Context, token string) ([]string, error) {
 
 	<-trafficCtx.Done()
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		// Wait for the restarts too: none may start the cluster again after
+		// the caller stopped it.
+		stopReporter()
+		learners.Wait()
+		others.Wait()
+		return nil, context.Cause(ctx)
 	}
 	r.sampleNow(ctx) // the last reading under load
 	r.phase.Store("drain")
@@ -169,7 +179,12 @@ func (r *runner) sampleEvery(ctx context.Context) {
 
 func (r *runner) sampleNow(ctx context.Context) {
 	if !r.p.running() {
-		fmt.Fprintf(r.w, "%8s  the server is not running\n", time.Since(r.began).Round(time.Second))
+		how := "exit status 0: a SIGTERM or SIGINT from outside"
+		if err := r.p.exitErr(); err != nil {
+			how = err.Error()
+		}
+		r.abort(fmt.Errorf("the server ended %s into the run (%s): see the end of serve.log",
+			time.Since(r.began).Round(time.Second), how))
 		return
 	}
 	s, err := readSample(ctx, r.p.pid(), r.p.metrics, r.p.token)

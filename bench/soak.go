@@ -185,6 +185,7 @@ type runner struct {
 	db    *sql.DB
 	tally *tally
 	phase atomic.Value // string
+	abort context.CancelCauseFunc
 
 	mu      sync.Mutex
 	samples []sample
