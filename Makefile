@@ -3,7 +3,7 @@ GO ?= go
 # Tests share one private PostgreSQL cluster here (unless DATABASE_URL is set).
 export PAMONG_TEST_DATA_DIR ?= /tmp/pamong-test-$(shell id -u)
 
-.PHONY: run test lint build
+.PHONY: run test lint build soak
 
 # A static binary, the same one the Dockerfile builds (its build stage runs
 # this target). The region codes are embedded: nothing else is needed.
@@ -26,3 +26,10 @@ test:
 lint:
 	test -z "$$(gofmt -l .)"
 	$(GO) vet ./...
+
+# The soak test (not part of test): the real binary under mixed inbound,
+# broadcast and admin traffic for SOAK_DURATION, the database restarted
+# twice; fails on loss, double sends or growth of RSS, FDs or goroutines.
+SOAK_DURATION ?= 30m
+soak:
+	$(GO) run ./bench soak -duration $(SOAK_DURATION)
