@@ -14,10 +14,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -62,7 +60,7 @@ func URL(t testing.TB) string {
 		defer admin.Close()
 		_, _ = admin.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(name) + " WITH (FORCE)")
 	})
-	return withDatabase(serverURL, name)
+	return store.WithDatabase(serverURL, name)
 }
 
 // New returns an open store on a fresh database.
@@ -134,7 +132,7 @@ func ensureTemplate(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(building)); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, withDatabase(serverURL, building))
+	db, err := store.Open(ctx, store.WithDatabase(serverURL, building))
 	if err != nil {
 		return err
 	}
@@ -159,22 +157,6 @@ func schemaHash() (string, error) {
 		return err
 	})
 	return hex.EncodeToString(h.Sum(nil))[:12], err
-}
-
-// withDatabase points a connection string (URL or key=value form) at
-// another database on the same server.
-func withDatabase(dsn, name string) string {
-	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
-		u.Path = "/" + name
-		return u.String()
-	}
-	var kept []string
-	for _, kv := range strings.Fields(dsn) {
-		if !strings.HasPrefix(kv, "dbname=") {
-			kept = append(kept, kv)
-		}
-	}
-	return strings.Join(append(kept, "dbname="+name), " ")
 }
 
 // DaytimeClock is a clock for tests of bulk traffic, which leaves only
