@@ -16,12 +16,7 @@ func (h *api) mountCertificates(mux *http.ServeMux) {
 }
 
 func (h *api) certificates(w http.ResponseWriter, r *http.Request) {
-	limit, err := intParam(r, "limit")
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	offset, err := intParam(r, "offset")
+	limit, offset, err := pageParams(r)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return

@@ -182,13 +182,17 @@ func intParam(r *http.Request, name string) (int, error) {
 	return n, nil
 }
 
-func (h *api) officials(w http.ResponseWriter, r *http.Request) {
-	limit, err := intParam(r, "limit")
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
+// pageParams reads ?limit= and ?offset= of a list request.
+func pageParams(r *http.Request) (limit, offset int, err error) {
+	if limit, err = intParam(r, "limit"); err != nil {
+		return 0, 0, err
 	}
-	offset, err := intParam(r, "offset")
+	offset, err = intParam(r, "offset")
+	return limit, offset, err
+}
+
+func (h *api) officials(w http.ResponseWriter, r *http.Request) {
+	limit, offset, err := pageParams(r)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
@@ -315,12 +319,7 @@ func (h *api) cancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *api) questions(w http.ResponseWriter, r *http.Request) {
-	limit, err := intParam(r, "limit")
-	if err != nil {
-		h.fail(w, r, err, nil)
-		return
-	}
-	offset, err := intParam(r, "offset")
+	limit, offset, err := pageParams(r)
 	if err != nil {
 		h.fail(w, r, err, nil)
 		return
