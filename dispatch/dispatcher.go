@@ -22,7 +22,7 @@ type Store interface {
 	Release(ctx context.Context, ids []int64) error
 	FallBack(ctx context.Context, id int64, reason string, preferSMSFromNow bool) error
 	FallBackUnconfirmed(ctx context.Context, after time.Duration, limit int) (int, error)
-	HoldForQuietHours(ctx context.Context) (int64, error)
+	CancelUnwantedAndHoldForQuietHours(ctx context.Context) (cancelled, held int64, err error)
 }
 
 // Sent is a provider's acceptance of one attempt at sending a message.
@@ -185,10 +185,11 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		}
 		if time.Since(lastHold) >= quietHoursSweep {
 			lastHold = time.Now()
-			if n, err := d.store.HoldForQuietHours(ctx); err != nil && ctx.Err() == nil {
-				d.log.Error("hold bulk messages for quiet hours", "err", err)
-			} else if n > 0 {
-				d.log.Info("bulk messages held until 08:00 in their learners' time zones", "count", n)
+			if cancelled, held, err := d.store.CancelUnwantedAndHoldForQuietHours(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("cancel unwanted and hold bulk messages for quiet hours", "err", err)
+			} else if cancelled+held > 0 {
+				d.log.Info("queued messages cancelled, bulk messages held until 08:00 in their learners' time zones",
+					"cancelled", cancelled, "held", held)
 			}
 		}
 		for ctx.Err() == nil {

@@ -18,9 +18,9 @@ import (
 // bulk traffic that has not left yet (an announcement held for the
 // learner's morning must not silence the conversation). Bulk rows leave
 // only inside the learner's 08:00–20:00 (pamong_next_window). Nothing goes
-// to a learner who has opted out but the confirmation written with the
-// opt-out itself (created at or after it), and nothing for a cancelled
-// announcement, however a row came to be queued (written while the opt-out
+// that outbox_unwanted (migration 00018) refuses — to a learner who opted
+// out, but the confirmation written with the opt-out; of a cancelled
+// announcement — however a row came to be queued (written while the opt-out
 // or the cancel committed, put back by a retry, or a fallback copy). SKIP LOCKED
 // lets several dispatchers claim side by side without waiting on or taking
 // each other's rows.
@@ -74,13 +74,9 @@ WITH due AS (
             AND (coalesce(e.fallback_of, e.id), e.id) < (coalesce(o.fallback_of, o.id), o.id)
             AND NOT (o.priority = 0 AND e.priority = 1 AND e.status = 'queued')
           OFFSET 0)
-      AND EXISTS (
-          SELECT 1 FROM learners l
-          WHERE l.id = o.learner_id
-            AND (l.opted_out_at IS NULL OR (o.priority = 0 AND o.created_at >= l.opted_out_at))
-            AND (o.priority = 0 OR pamong_next_window($1, l.village_code) = $1))
-      AND (o.announcement_id IS NULL OR NOT EXISTS (
-           SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL))
+      AND (o.priority = 0 OR EXISTS (
+          SELECT 1 FROM learners l WHERE l.id = o.learner_id AND pamong_next_window($1, l.village_code) = $1))
+      AND NOT EXISTS (SELECT FROM outbox_unwanted(o.learner_id, coalesce(o.fallback_of, o.id), o.priority, o.announcement_id))
     ORDER BY o.priority, o.next_attempt_at, o.id
     LIMIT $3
     FOR UPDATE OF o SKIP LOCKED

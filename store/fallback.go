@@ -18,18 +18,16 @@ type fallbackRow struct {
 	Text      string `db:"text"`
 	Content   []byte `db:"content"`
 	LearnerID int64  `db:"learner_id"`
-	// Unwanted means the row must not be sent again at all: its
-	// announcement was cancelled, or its learner opted out (bulk traffic)
-	// or opted out after it was written (a reply).
+	// Unwanted means the row must not be sent again at all
+	// (outbox_unwanted, migration 00018).
 	Unwanted bool `db:"unwanted"`
 }
 
 const (
 	fallbackColumns = `
 SELECT o.id, o.text, o.content, o.learner_id,
-       EXISTS (SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL)
-       OR (l.opted_out_at IS NOT NULL AND (o.priority = 1 OR o.created_at < l.opted_out_at)) AS unwanted
-FROM outbox o JOIN learners l ON l.id = o.learner_id`
+       EXISTS (SELECT FROM outbox_unwanted(o.learner_id, coalesce(o.fallback_of, o.id), o.priority, o.announcement_id)) AS unwanted
+FROM outbox o`
 	lockForFallback = fallbackColumns + `
 WHERE o.id = $1 AND o.channel = 'whatsapp' AND o.status IN ('sending', 'sent') FOR UPDATE OF o`
 	selectUnconfirmed = fallbackColumns + `

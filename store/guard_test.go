@@ -75,7 +75,7 @@ func TestBulkGuards(t *testing.T) {
 	if _, err := db.MarkRetry(ctx, []dispatch.Retry{{ID: 3, Error: "timeout", Next: db.Now()}}, 10, db.Now().Add(-48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.HoldForQuietHours(ctx); err != nil {
+	if _, _, err := db.CancelUnwantedAndHoldForQuietHours(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var statuses []string

@@ -52,13 +52,12 @@ func (d *DB) MarkSent(ctx context.Context, sent []dispatch.Sent) error {
 // the unnested arrays each (id, error, when), or fails those that have had
 // their attempts or are too old to be worth sending. A bulk retry that
 // would fall in the learner's quiet hours waits for 08:00 in their time
-// zone (pamong_next_window, migration 00005).
+// zone (pamong_next_window, migration 00005). A row that must never leave
+// (outbox_unwanted, migration 00018) is cancelled instead.
 const markRetry = `
 UPDATE outbox SET
-    status = CASE WHEN outbox.announcement_id IN (SELECT id FROM announcements WHERE cancelled_at IS NOT NULL)
-                    OR EXISTS (SELECT 1 FROM learners l WHERE l.id = outbox.learner_id
-                               AND (outbox.priority = 1 OR outbox.created_at < l.opted_out_at)
-                               AND l.opted_out_at IS NOT NULL) THEN 'cancelled'
+    status = CASE WHEN EXISTS (SELECT FROM outbox_unwanted(outbox.learner_id, coalesce(outbox.fallback_of, outbox.id),
+                                                           outbox.priority, outbox.announcement_id)) THEN 'cancelled'
                   WHEN outbox.attempts >= $4 OR outbox.created_at < $5 THEN 'failed'
                   ELSE 'queued' END,
     next_attempt_at = CASE WHEN outbox.priority = 1
@@ -191,33 +190,32 @@ FROM learners l
 WHERE l.id = o.learner_id AND o.status = 'queued' AND o.priority = 1 AND o.next_attempt_at <= $1
   AND pamong_next_window($1, l.village_code) > $1`
 
-// cancelUnwanted cancels queued rows the claim will never take: bulk
-// traffic to a learner who opted out, replies written before they did, and
-// rows of cancelled announcements.
+// cancelUnwanted cancels queued rows the claim will never take
+// (outbox_unwanted), each with the rule's reason.
 const cancelUnwanted = `
 UPDATE outbox o SET status = 'cancelled', updated_at = now(),
-    last_error = CASE WHEN l.opted_out_at IS NOT NULL THEN 'learner opted out' ELSE 'announcement cancelled' END
-FROM learners l
-WHERE l.id = o.learner_id AND o.status = 'queued'
-  AND ((l.opted_out_at IS NOT NULL AND (o.priority = 1 OR o.created_at < l.opted_out_at)) OR EXISTS (
-       SELECT 1 FROM announcements a WHERE a.id = o.announcement_id AND a.cancelled_at IS NOT NULL))`
+    last_error = (SELECT why FROM outbox_unwanted(o.learner_id, coalesce(o.fallback_of, o.id), o.priority, o.announcement_id) AS why LIMIT 1)
+WHERE o.status = 'queued'
+  AND EXISTS (SELECT FROM outbox_unwanted(o.learner_id, coalesce(o.fallback_of, o.id), o.priority, o.announcement_id))`
 
-// HoldForQuietHours defers due bulk messages of learners whose local time
-// is outside 08:00–20:00 to their next 08:00, cancels queued bulk messages
-// that must never leave (opted out, announcement cancelled), and tells how
-// many rows it moved.
-func (d *DB) HoldForQuietHours(ctx context.Context) (int64, error) {
+// CancelUnwantedAndHoldForQuietHours is the dispatcher's periodic sweep of
+// queued bulk traffic: it cancels queued messages that must never leave
+// (outbox_unwanted: opted out, announcement cancelled), then defers due
+// bulk messages of learners whose local time is outside 08:00–20:00 to
+// their next 08:00, and tells how many rows it cancelled and how many it
+// held.
+func (d *DB) CancelUnwantedAndHoldForQuietHours(ctx context.Context) (cancelled, held int64, err error) {
 	res, err := d.db.ExecContext(ctx, cancelUnwanted)
 	if err != nil {
-		return 0, fmt.Errorf("cancel unwanted bulk messages: %w", err)
+		return 0, 0, fmt.Errorf("cancel unwanted queued messages: %w", err)
 	}
-	cancelled, _ := res.RowsAffected()
+	cancelled, _ = res.RowsAffected()
 	res, err = d.db.ExecContext(ctx, holdForQuietHours, d.now())
 	if err != nil {
-		return 0, fmt.Errorf("hold bulk messages for quiet hours: %w", err)
+		return cancelled, 0, fmt.Errorf("hold bulk messages for quiet hours: %w", err)
 	}
-	held, _ := res.RowsAffected()
-	return cancelled + held, nil
+	held, _ = res.RowsAffected()
+	return cancelled, held, nil
 }
 
 const outboxDepth = `SELECT channel, status, count(*) FROM outbox WHERE status IN ('queued', 'sending') GROUP BY channel, status`
