@@ -231,10 +231,14 @@ func (d *DB) Announcements(ctx context.Context, scope region.Code, limit int) ([
 
 // DeliveryCounts counts messages by where they are.
 type DeliveryCounts struct {
-	// Queued have not left yet (queued or being handed to the provider);
-	// Held is the part of them waiting for quiet hours to end.
-	Queued int `db:"queued" json:"queued"`
-	Held   int `db:"held" json:"held"`
+	// Queued have not left yet (queued or being handed to the provider).
+	// Held is the part of them not tried yet and not due yet: waiting for
+	// the learner's 08:00 (quiet hours) or for WhatsApp capacity.
+	// Retrying is the part that was tried and waits for another attempt
+	// (the provider or the network failed for now, or a lease ran out).
+	Queued   int `db:"queued" json:"queued"`
+	Held     int `db:"held" json:"held"`
+	Retrying int `db:"retrying" json:"retrying"`
 	Sent   int `db:"sent" json:"sent"`
 	// Delivered includes read.
 	Delivered int `db:"delivered" json:"delivered"`
@@ -256,17 +260,18 @@ type AnnouncementStats struct {
 
 const selectAnnouncementStats = `
 WITH own AS (
-    SELECT id, status, next_attempt_at FROM outbox WHERE announcement_id = $1 AND fallback_of IS NULL
+    SELECT id, status, next_attempt_at, attempts FROM outbox WHERE announcement_id = $1 AND fallback_of IS NULL
 ), fb AS (
-    SELECT o.status, o.next_attempt_at FROM outbox o JOIN own ON o.fallback_of = own.id
+    SELECT o.status, o.next_attempt_at, o.attempts FROM outbox o JOIN own ON o.fallback_of = own.id
 ), rows AS (
-    SELECT false AS fallback, status, next_attempt_at FROM own
+    SELECT false AS fallback, status, next_attempt_at, attempts FROM own
     UNION ALL
-    SELECT true, status, next_attempt_at FROM fb
+    SELECT true, status, next_attempt_at, attempts FROM fb
 )
 SELECT fallback,
        count(*) FILTER (WHERE status IN ('queued', 'sending')) AS queued,
-       count(*) FILTER (WHERE status = 'queued' AND next_attempt_at > $2) AS held,
+       count(*) FILTER (WHERE status = 'queued' AND attempts = 0 AND next_attempt_at > $2) AS held,
+       count(*) FILTER (WHERE status = 'queued' AND attempts > 0) AS retrying,
        count(*) FILTER (WHERE status = 'sent') AS sent,
        count(*) FILTER (WHERE status IN ('delivered', 'read')) AS delivered,
        count(*) FILTER (WHERE status = 'read') AS read,

@@ -201,7 +201,7 @@ func TestAnnouncementStatsAndCancel(t *testing.T) {
 	db, raw := openRaw(t)
 	db.SetClock(func() time.Time { return utc("2025-03-10 05:00") }) // 12:00 WIB
 	var rows []store.Official
-	for i := range 6 {
+	for i := range 8 {
 		rows = append(rows, official(i+2, fmt.Sprintf("+628127777%04d", i), "Pejabat", "Kepala Desa", villageBandung, "whatsapp"))
 	}
 	importOK(t, db, "", rows...)
@@ -220,6 +220,16 @@ func TestAnnouncementStatsAndCancel(t *testing.T) {
 	set("read", ids[2])
 	set("failed", ids[3])
 	set("superseded", ids[4])
+	// ids[5] stays queued and due. ids[6] failed once and waits for its
+	// retry: not held (issue 13, finding 8). ids[7] waits for WhatsApp
+	// capacity without having been tried: held.
+	if _, err := raw.Exec(`UPDATE outbox SET attempts = 1, last_error = 'timeout', next_attempt_at = $2 WHERE id = $1`,
+		ids[6], utc("2025-03-10 05:05")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE outbox SET next_attempt_at = $2 WHERE id = $1`, ids[7], utc("2025-03-10 06:00")); err != nil {
+		t.Fatal(err)
+	}
 	// The SMS sent in place of the superseded WhatsApp message.
 	if _, err := raw.Exec(`INSERT INTO outbox (learner_id, channel, to_address, text, priority, status, fallback_of)
 		SELECT learner_id, 'sms', to_address, text, 1, 'delivered', id FROM outbox WHERE id = $1`, ids[4]); err != nil {
@@ -230,7 +240,7 @@ func TestAnnouncementStatsAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := store.AnnouncementStats{
-		Messages: store.DeliveryCounts{Queued: 1, Sent: 1, Delivered: 2, Read: 1, Failed: 1, FellBackToSMS: 1},
+		Messages: store.DeliveryCounts{Queued: 3, Held: 1, Retrying: 1, Sent: 1, Delivered: 2, Read: 1, Failed: 1, FellBackToSMS: 1},
 		Fallback: store.DeliveryCounts{Delivered: 1},
 	}
 	if st != want {
@@ -238,11 +248,11 @@ func TestAnnouncementStatsAndCancel(t *testing.T) {
 	}
 
 	n, err := db.CancelAnnouncement(ctx, "", q.ID)
-	if err != nil || n != 1 {
-		t.Fatalf("cancelled %d, %v; want the one queued message", n, err)
+	if err != nil || n != 3 {
+		t.Fatalf("cancelled %d, %v; want the three queued messages", n, err)
 	}
 	a, st, err := db.AnnouncementStats(ctx, "", q.ID)
-	want.Messages.Queued, want.Messages.Cancelled = 0, 1
+	want.Messages.Queued, want.Messages.Held, want.Messages.Retrying, want.Messages.Cancelled = 0, 0, 0, 3
 	if err != nil || st != want || a.CancelledAt == nil {
 		t.Fatalf("after cancel: %+v %v %v", st, a.CancelledAt, err)
 	}

@@ -190,8 +190,8 @@ func printStatus(w io.Writer, st admin.Status) {
 		fmt.Fprintf(w, ", cancelled %s", st.CancelledAt.Format(time.RFC3339))
 	}
 	fmt.Fprintf(w, "\n%d recipients, %d messages, %d opted out not included\n", st.Recipients, st.Messages, st.OptedOut)
-	fmt.Fprintf(w, "queued %d (held for quiet hours %d), sent %d, delivered %d (read %d), failed %d, cancelled %d, fell back to SMS %d\n",
-		st.Queued, st.Held, st.Sent, st.Delivered, st.Read, st.Failed, st.Cancelled, st.FellBackToSMS)
+	fmt.Fprintf(w, "queued %d (held for quiet hours or WhatsApp capacity %d, waiting to retry %d), sent %d, delivered %d (read %d), failed %d, cancelled %d, fell back to SMS %d\n",
+		st.Queued, st.Held, st.Retrying, st.Sent, st.Delivered, st.Read, st.Failed, st.Cancelled, st.FellBackToSMS)
 	if f := st.SMSFallback; f != (admin.Status{}).SMSFallback {
 		fmt.Fprintf(w, "SMS fallback: queued %d, sent %d, delivered %d, failed %d, cancelled %d\n", f.Queued, f.Sent, f.Delivered, f.Failed, f.Cancelled)
 	}
