@@ -74,8 +74,9 @@ WITH due AS (
             AND (coalesce(e.fallback_of, e.id), e.id) < (coalesce(o.fallback_of, o.id), o.id)
             AND NOT (o.priority = 0 AND e.priority = 1 AND e.status = 'queued')
           OFFSET 0)
-      AND (o.priority = 0 OR EXISTS (
-          SELECT 1 FROM learners l WHERE l.id = o.learner_id AND pamong_next_window($1, l.village_code) = $1))
+      AND EXISTS (
+          SELECT 1 FROM learners l
+          WHERE l.id = o.learner_id AND (o.priority = 0 OR pamong_next_window($1, l.village_code) = $1))
       AND NOT EXISTS (SELECT FROM outbox_unwanted(o.learner_id, coalesce(o.fallback_of, o.id), o.priority, o.announcement_id))
     ORDER BY o.priority, o.next_attempt_at, o.id
     LIMIT $3
