@@ -134,7 +134,7 @@ func TestAnnouncementIsQueuedPerZoneAndChannel(t *testing.T) {
 		FROM outbox WHERE announcement_id = $1 AND status = 'queued' ORDER BY id`, q.ID); err != nil {
 		t.Fatal(err)
 	}
-	// WhatsApp rows keep the message for the SMS fallback; SMS rows need not.
+	// The message for the SMS fallback is kept once, with the announcement.
 	want := []struct{ phone, channel, text, due string }{
 		{"+6281255550001", "whatsapp", "Pelatihan dimulai Senin.", "2025-03-10 12:30"}, // 19:30 WIB: now
 		{"+6281255550002", "sms", "Bagian satu. (1/2)", "2025-03-11 00:00"},            // 20:30 WITA: 08:00 tomorrow
@@ -147,9 +147,12 @@ func TestAnnouncementIsQueuedPerZoneAndChannel(t *testing.T) {
 	for i, w := range want {
 		r := rows[i]
 		if r.Phone != w.phone || r.Channel != w.channel || r.Text != w.text || !r.Due.Equal(utc(w.due)) ||
-			r.Segments != 1 || r.Priority != 1 || (w.channel == "whatsapp") != strings.Contains(r.Content, `"kind": "text"`) {
+			r.Segments != 1 || r.Priority != 1 || r.Content != "{}" {
 			t.Errorf("row %d: %+v; want %+v", i, r, w)
 		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM announcements WHERE id = $1 AND content @> '[{"kind": "text"}]'`, q.ID); n != 1 {
+		t.Errorf("the announcement does not keep its message for the fallback")
 	}
 	if n := count(t, db, `SELECT recipients * 10 + opted_out FROM announcements WHERE id = $1`, q.ID); n != 31 {
 		t.Errorf("announcement row counts %d; want 3 recipients, 1 opted out", n)
@@ -336,12 +339,23 @@ func TestLearnerRepliesAfterAnnouncement(t *testing.T) {
 
 // BenchmarkSendAnnouncement queues a national announcement of 300
 // characters to 80,000 officials (a quarter on SMS, where it is two parts:
-// 100,000 outbox rows) in one statement.
+// 100,000 outbox rows) in one statement, with 256,000 reminder days on
+// record.
 func BenchmarkSendAnnouncement(b *testing.B) {
 	ctx := context.Background()
 	db := pgtest.New(b)
 	rows := realOfficials(b, db, 80000)
 	if _, err := db.ImportOfficials(ctx, "", rows, true); err != nil {
+		b.Fatal(err)
+	}
+	// Three days of reminders for everyone, and today's for one in five:
+	// the enqueue looks up each recipient's day.
+	if _, err := store.ExecForTest(ctx, db, `INSERT INTO reminders (learner_id, day, kind, sent_at)
+		SELECT l.id, ((now() AT TIME ZONE 'UTC') + pamong_utc_offset(l.village_code))::date - k, 'nudge', now() - k * interval '1 day'
+		FROM learners l CROSS JOIN generate_series(0, 3) k WHERE k > 0 OR l.id % 5 = 0`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := store.ExecForTest(ctx, db, `VACUUM ANALYZE reminders`); err != nil {
 		b.Fatal(err)
 	}
 	text := strings.Repeat("Pelatihan Pamong dimulai Senin pukul 09.00 di balai desa. ", 5)
@@ -357,4 +371,51 @@ func BenchmarkSendAnnouncement(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(80000*b.N)/b.Elapsed().Seconds(), "recipients/s")
+}
+
+// An announcement queued after a learner's reminder of the day waits for
+// their next day's 08:00 ("besok"), so nobody gets two bot-initiated
+// messages in a day; the preview and the send say how many. Issue 16.
+func TestAnnouncementAfterTheDaysReminderWaitsForTomorrow(t *testing.T) {
+	ctx := context.Background()
+	db, raw := openRaw(t)
+	db.SetClock(func() time.Time { return utc("2025-03-10 05:00") }) // 12:00 WIB
+	importOK(t, db, "",
+		official(2, "+6281266660001", "Sudah diingatkan", "Kepala Desa", villageBandung, "whatsapp"),
+		official(3, "+6281266660002", "Belum", "Kepala Desa", villageBandung, "sms"),
+		official(4, "+6281266660003", "Kemarin", "Kepala Desa", villageBandung, "whatsapp"))
+	if _, err := raw.Exec(`INSERT INTO reminders (learner_id, day, kind, sent_at)
+		SELECT id, date '2025-03-10', 'nudge', timestamptz '2025-03-10 02:00+00' FROM learners WHERE phone = '+6281266660001'
+		UNION ALL
+		SELECT id, date '2025-03-09', 'nudge', timestamptz '2025-03-09 02:00+00' FROM learners WHERE phone = '+6281266660003'`); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CountAudience(ctx, store.Audience{}, time.Time{})
+	if err != nil || c != (store.AudienceCount{WhatsApp: 2, SMS: 1, Held: 1, Tomorrow: 1}) {
+		t.Fatalf("audience: %+v %v; want one of three held for tomorrow", c, err)
+	}
+	q := announce(t, db, store.Audience{})
+	if q.Recipients != 3 || q.Held != 1 || q.Tomorrow != 1 {
+		t.Fatalf("queued: %+v; want one of three held for tomorrow", q)
+	}
+	var due []struct {
+		Phone string    `db:"to_address"`
+		Due   time.Time `db:"next_attempt_at"`
+	}
+	if err := raw.Select(&due, `SELECT to_address, next_attempt_at FROM outbox WHERE announcement_id = $1 ORDER BY to_address`, q.ID); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"+6281266660001": "2025-03-11 01:00", // 08:00 WIB tomorrow
+		"+6281266660002": "2025-03-10 05:00",
+		"+6281266660003": "2025-03-10 05:00", // yesterday's reminder does not count
+	}
+	for _, d := range due {
+		if !d.Due.Equal(utc(want[d.Phone])) {
+			t.Errorf("%s due %s; want %s", d.Phone, d.Due.UTC(), want[d.Phone])
+		}
+	}
+	if len(due) != 3 {
+		t.Fatalf("%d rows; want 3", len(due))
+	}
 }

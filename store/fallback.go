@@ -25,7 +25,11 @@ type fallbackRow struct {
 
 const (
 	fallbackColumns = `
-SELECT o.id, o.text, o.content, o.learner_id,
+SELECT o.id, o.text,
+       -- An announcement's rows leave its content to the announcement.
+       CASE WHEN o.announcement_id IS NULL OR o.content <> '{}' THEN o.content
+            ELSE (SELECT a.content FROM announcements a WHERE a.id = o.announcement_id) END AS content,
+       o.learner_id,
        EXISTS (SELECT FROM outbox_unwanted(o.learner_id, coalesce(o.fallback_of, o.id), o.priority, o.announcement_id)) AS unwanted
 FROM outbox o`
 	lockForFallback = fallbackColumns + `

@@ -61,7 +61,13 @@ AS $$
 $$;
 -- +goose StatementEnd
 
+-- An announcement's message before rendering, kept once for the WhatsApp →
+-- SMS fallback to render again, instead of in each of its 60,000 WhatsApp
+-- rows (a fifth of the bytes written when queuing it).
+ALTER TABLE announcements ADD COLUMN content jsonb NOT NULL DEFAULT '{}';
+
 -- +goose Down
+ALTER TABLE announcements DROP COLUMN content;
 DROP FUNCTION outbox_unwanted(bigint, bigint, smallint, bigint);
 DROP TRIGGER learners_opt_out_update ON learners;
 DROP TRIGGER learners_opt_out_insert ON learners;
