@@ -419,3 +419,38 @@ func TestAnnouncementAfterTheDaysReminderWaitsForTomorrow(t *testing.T) {
 		t.Fatalf("%d rows; want 3", len(due))
 	}
 }
+
+// An announcement's WhatsApp message that is not confirmed in time goes by
+// SMS rendered from the announcement's message, kept once with the
+// announcement: single segments, in order, never the long text as one SMS.
+func TestAnnouncementFallsBackFromItsContent(t *testing.T) {
+	ctx := context.Background()
+	db, raw := openRaw(t)
+	db.SetClock(func() time.Time { return utc("2025-03-10 05:00") }) // 12:00 WIB
+	importOK(t, db, "", official(2, "+6281266670001", "Pejabat", "Kepala Desa", villageBandung, "whatsapp"))
+	long := strings.Repeat("Pelatihan Pamong dimulai Senin pukul 09.00 di balai desa. ", 5)
+	content, _ := json.Marshal([]bot.Message{{Kind: bot.KindText, Text: long}})
+	q, err := db.SendAnnouncement(ctx, store.NewAnnouncement{Text: long, WhatsAppText: long, SMSParts: []string{"a (1/2)", "b (2/2)"}, Content: content})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`UPDATE outbox SET status = 'sent', provider = 'whatsmeow', provider_id = 'W1', attempts = 1, sent_at = $2
+		WHERE announcement_id = $1`, q.ID, utc("2025-03-10 04:00")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.FallBackUnconfirmed(ctx, 10*time.Minute, 10); err != nil || n != 1 {
+		t.Fatalf("fell back %d (%v); want 1", n, err)
+	}
+	var parts []string
+	if err := raw.Select(&parts, `SELECT text FROM outbox WHERE channel = 'sms' AND fallback_of IS NOT NULL ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) < 2 {
+		t.Fatalf("SMS copies %q; want the %d characters in several single-segment parts", parts, len(long))
+	}
+	for i, p := range parts {
+		if n, enc := bot.Segments(p); n != 1 || !strings.Contains(p, fmt.Sprintf("(%d/%d)", i+1, len(parts))) {
+			t.Errorf("part %d %q: %d %s segments", i+1, p, n, enc)
+		}
+	}
+}
