@@ -136,7 +136,7 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	LogEvents(h.Log, res.Events)
+	res.LogEvents(h.Log)
 	if res.Duplicate {
 		h.Log.Info("duplicate inbound SMS ignored", "msg_sid", sid)
 	}
@@ -232,14 +232,4 @@ func inboundFailed(w http.ResponseWriter, log *slog.Logger, err error, idKey, id
 	}
 	log.Error("inbound SMS refused by the database and dropped: a retry would fail the same way", idKey, id, "err", err)
 	return true
-}
-
-// LogEvents tells the operator what the engine noticed while handling a
-// message (every channel, and pamong chat, report it the same way).
-func LogEvents(log *slog.Logger, events []bot.Event) {
-	for _, ev := range events {
-		if m, ok := ev.(bot.RegionsMissing); ok {
-			log.Warn("no regions imported: village code accepted unchecked; run 'pamong regions import FILE.csv'", "village", m.Code)
-		}
-	}
 }
