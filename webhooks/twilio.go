@@ -98,7 +98,7 @@ func (h *Twilio) verified(w http.ResponseWriter, r *http.Request, fields ...stri
 }
 
 // repeatedNames lists the form's names that carry more than one value,
-// sorted, for the log.
+// sorted, for the log: at most ten, as a forged body may repeat many.
 func repeatedNames(form url.Values) []string {
 	var names []string
 	for name, values := range form {
@@ -107,7 +107,7 @@ func repeatedNames(form url.Values) []string {
 		}
 	}
 	slices.Sort(names)
-	return names
+	return names[:min(len(names), 10)]
 }
 
 func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {

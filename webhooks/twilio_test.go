@@ -166,3 +166,35 @@ func withValues(p url.Values, name string, values ...string) url.Values {
 	q[name] = values
 	return q
 }
+
+// A refusal says in the log why: a wrong signature, or one that leaves a
+// repeated field's values uncovered (which fields, at most ten).
+func TestTwilioRefusalLogSaysWhy(t *testing.T) {
+	inbound := url.Values{"MessageSid": {"SM1"}, "From": {"+6281234567890"}, "Body": {"halo"}}
+	tests := []struct {
+		name   string
+		params url.Values
+		signed url.Values
+		want   string
+	}{
+		{"wrong signature", inbound, withValues(inbound, "Body", "hai"), `msg="refused a Twilio webhook with a wrong signature"`},
+		{"repeated field not covered", withValues(inbound, "Tag", "a", "b"), withValues(inbound, "Tag", "a"),
+			`msg="refused a Twilio webhook whose signature does not cover every value of its repeated form fields" path=/webhooks/twilio/sms repeated=[Tag]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs strings.Builder
+			h := &Twilio{Store: &fakeStore{}, Validator: twilio.NewValidator(token), PublicURL: public, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+			mux := http.NewServeMux()
+			h.Routes(mux)
+			req := httptest.NewRequest("POST", "/webhooks/twilio/sms", strings.NewReader(tt.params.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Twilio-Signature", faketwilio.Sign(token, public+"/webhooks/twilio/sms", tt.signed))
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, req)
+			if rec.Code != http.StatusForbidden || !strings.Contains(logs.String(), tt.want) {
+				t.Fatalf("HTTP %d, log %s; want 403 and %s", rec.Code, logs.String(), tt.want)
+			}
+		})
+	}
+}
