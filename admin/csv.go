@@ -96,12 +96,7 @@ func (r *OfficialsReader) Next() (o store.Official, problem string, err error) {
 			case errors.Is(err, io.EOF):
 				return o, "", io.EOF
 			case errors.As(err, &pe):
-				reason := pe.Err.Error()
-				if pe.Line > pe.StartLine {
-					// An unclosed quote swallows the lines after it.
-					reason = fmt.Sprintf("%s: a quoted field runs from line %d to line %d; close the quote", reason, pe.StartLine, pe.Line)
-				}
-				return store.Official{Line: pe.StartLine}, reason, nil
+				return store.Official{Line: pe.StartLine}, csvfile.Problem(pe), nil
 			case errors.As(err, &tooLong):
 				return o, "", invalid("%v", err)
 			}

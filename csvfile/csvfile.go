@@ -90,6 +90,18 @@ func (r *Reader) Read() ([]string, error) {
 	return rec, err
 }
 
+// Problem explains a malformed record (Read's *csv.ParseError) to the
+// person who will fix the file: csv's reason and, when an unclosed quote
+// swallowed the lines after it, where the quoted field runs. The record's
+// line is pe.StartLine.
+func Problem(pe *csv.ParseError) string {
+	reason := pe.Err.Error()
+	if pe.Line > pe.StartLine {
+		reason = fmt.Sprintf("%s: a quoted field runs from line %d to line %d; close the quote", reason, pe.StartLine, pe.Line)
+	}
+	return reason
+}
+
 // FieldPos is csv.Reader.FieldPos of the latest record read without error.
 func (r *Reader) FieldPos(field int) (line, column int) { return r.cr.FieldPos(field) }
 

@@ -111,3 +111,33 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+func TestProblem(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     string
+		line     int
+	}{
+		{"a bare quote on one line", "a,b\n1,x\"y\n", `bare " in non-quoted-field`, 2},
+		{"an unclosed quote swallows the lines after it", "a,b\n1,\"x\n2,3\n",
+			`extraneous or missing " in quoted-field: a quoted field runs from line 2 to line 3; close the quote`, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := NewReader(strings.NewReader(tt.in), 1<<10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pe *csv.ParseError
+			for err == nil {
+				_, err = r.Read()
+			}
+			if !errors.As(err, &pe) {
+				t.Fatalf("err %v; want a *csv.ParseError", err)
+			}
+			if got := Problem(pe); got != tt.want || pe.StartLine != tt.line {
+				t.Errorf("Problem = %q at line %d; want %q at line %d", got, pe.StartLine, tt.want, tt.line)
+			}
+		})
+	}
+}

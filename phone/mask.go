@@ -29,3 +29,13 @@ func MaskDigits(s string) string {
 	}
 	return b.String()
 }
+
+// Mask shortens an E.164 number for logs and status pages to its country
+// code's first digits and its last three: "+62…789". Anything too short to
+// keep both is hidden whole.
+func Mask(e164 string) string {
+	if len(e164) <= 6 {
+		return "…"
+	}
+	return e164[:3] + "…" + e164[len(e164)-3:]
+}

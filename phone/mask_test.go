@@ -15,3 +15,16 @@ func TestMaskDigits(t *testing.T) {
 		}
 	}
 }
+
+func TestMask(t *testing.T) {
+	for in, want := range map[string]string{
+		"+6281234567890": "+62…890",
+		"+1234567":       "+12…567",
+		"+12345":         "…",
+		"":               "…",
+	} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q; want %q", in, got, want)
+		}
+	}
+}

@@ -66,11 +66,7 @@ func ReadCSV(r io.Reader) ([]Region, []RowError, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				msg := pe.Err.Error()
-				if pe.Line > pe.StartLine {
-					msg = fmt.Sprintf("%s: a quoted field runs from line %d to line %d; close the quote", msg, pe.StartLine, pe.Line)
-				}
-				bad = append(bad, RowError{Line: pe.StartLine, Msg: msg})
+				bad = append(bad, RowError{Line: pe.StartLine, Msg: csvfile.Problem(pe)})
 				continue
 			}
 			return nil, nil, fmt.Errorf("read region file: %w", err)

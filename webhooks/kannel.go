@@ -133,7 +133,7 @@ func (h *Kannel) inbound(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	LogEvents(h.Log, res.Events)
+	res.LogEvents(h.Log)
 	if res.Duplicate {
 		h.Log.Info("duplicate inbound SMS ignored", "kannel_id", id)
 	}

@@ -9,6 +9,8 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/pamong-desa/pamong/bot"
@@ -49,11 +51,16 @@ func (h *Twilio) Routes(mux *http.ServeMux) {
 
 // verified parses the form and checks the signature; it answers the
 // request itself and returns false when the request is not Twilio's.
+// It returns the named fields the handler reads, cleaned, each at most
+// once.
 //
 // The signature covers the body, so only its presence and shape can be
 // checked before reading it: a request without one is refused unread.
-func (h *Twilio) verified(w http.ResponseWriter, r *http.Request) (map[string]string, bool) {
-	if !twilio.SignatureShaped(r.Header.Get("X-Twilio-Signature")) {
+// After reading, it must cover every value of every name: a value added
+// beside a signed one would otherwise pass unchecked.
+func (h *Twilio) verified(w http.ResponseWriter, r *http.Request, fields ...string) (map[string]string, bool) {
+	sig := r.Header.Get("X-Twilio-Signature")
+	if !twilio.SignatureShaped(sig) {
 		h.Log.Warn("refused a Twilio webhook with a missing or malformed signature", "path", r.URL.Path)
 		refuse(w, "missing or malformed X-Twilio-Signature", http.StatusForbidden)
 		return nil, false
@@ -63,25 +70,48 @@ func (h *Twilio) verified(w http.ResponseWriter, r *http.Request) (map[string]st
 		http.Error(w, "malformed form body", http.StatusBadRequest)
 		return nil, false
 	}
-	params := make(map[string]string, len(r.PostForm))
-	for k, v := range r.PostForm {
-		params[k] = v[0]
-	}
-	url := strings.TrimSuffix(h.PublicURL, "/") + r.URL.RequestURI()
-	if !h.Validator.Valid(url, params, r.Header.Get("X-Twilio-Signature")) {
-		h.Log.Warn("refused a Twilio webhook with a missing or wrong signature", "path", r.URL.Path)
+	signedURL := strings.TrimSuffix(h.PublicURL, "/") + r.URL.RequestURI()
+	if !h.Validator.Valid(signedURL, r.PostForm, sig) {
+		if repeated := repeatedNames(r.PostForm); len(repeated) > 0 {
+			h.Log.Warn("refused a Twilio webhook whose signature does not cover every value of its repeated form fields",
+				"path", r.URL.Path, "repeated", repeated)
+		} else {
+			h.Log.Warn("refused a Twilio webhook with a wrong signature", "path", r.URL.Path)
+		}
 		http.Error(w, "invalid X-Twilio-Signature", http.StatusForbidden)
 		return nil, false
 	}
-	// Cleaned only after the check: the signature covers the raw bytes.
-	for k, v := range params {
-		params[k] = clean.Text(v)
+	params := make(map[string]string, len(fields))
+	for _, name := range fields {
+		values := r.PostForm[name]
+		if len(values) > 1 {
+			// Signed, so Twilio sent it; but which one would be meant?
+			http.Error(w, "form field "+name+" is given more than once", http.StatusBadRequest)
+			return nil, false
+		}
+		if len(values) == 1 {
+			// Cleaned only after the check: the signature covers the raw bytes.
+			params[name] = clean.Text(values[0])
+		}
 	}
 	return params, true
 }
 
+// repeatedNames lists the form's names that carry more than one value,
+// sorted, for the log: at most ten, as a forged body may repeat many.
+func repeatedNames(form url.Values) []string {
+	var names []string
+	for name, values := range form {
+		if len(values) > 1 {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names[:min(len(names), 10)]
+}
+
 func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
-	p, ok := h.verified(w, r)
+	p, ok := h.verified(w, r, "MessageSid", "From", "Body", "OptOutType")
 	if !ok {
 		return
 	}
@@ -106,7 +136,7 @@ func (h *Twilio) inbound(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	LogEvents(h.Log, res.Events)
+	res.LogEvents(h.Log)
 	if res.Duplicate {
 		h.Log.Info("duplicate inbound SMS ignored", "msg_sid", sid)
 	}
@@ -144,7 +174,7 @@ var twilioStatus = map[string]string{
 const twilioOptOut = "21610"
 
 func (h *Twilio) status(w http.ResponseWriter, r *http.Request) {
-	p, ok := h.verified(w, r)
+	p, ok := h.verified(w, r, "MessageSid", "MessageStatus", "ErrorCode")
 	if !ok {
 		return
 	}
@@ -202,14 +232,4 @@ func inboundFailed(w http.ResponseWriter, log *slog.Logger, err error, idKey, id
 	}
 	log.Error("inbound SMS refused by the database and dropped: a retry would fail the same way", idKey, id, "err", err)
 	return true
-}
-
-// LogEvents tells the operator what the engine noticed while handling a
-// message (every channel, and pamong chat, report it the same way).
-func LogEvents(log *slog.Logger, events []bot.Event) {
-	for _, ev := range events {
-		if m, ok := ev.(bot.RegionsMissing); ok {
-			log.Warn("no regions imported: village code accepted unchecked; run 'pamong regions import FILE.csv'", "village", m.Code)
-		}
-	}
 }

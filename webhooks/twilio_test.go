@@ -77,6 +77,21 @@ func TestTwilioWebhooks(t *testing.T) {
 			}, wantCode: 403},
 		{name: "signed for another URL", path: "/webhooks/twilio/sms", params: inbound,
 			sign: func(path string, p url.Values) string { return faketwilio.Sign(token, "https://evil.example"+path, p) }, wantCode: 403},
+		// Twilio signs every value of a repeated name; a signature over one
+		// value per name (twilio-go's map) must not let a second one in.
+		{name: "repeated field, every value signed", path: "/webhooks/twilio/sms", params: withValues(inbound, "Tag", "a", "b"), wantCode: 200,
+			wantIn: &store.Inbound{Channel: "sms", Provider: "twilio", ProviderID: "SM1", Phone: "+6281234567890", Text: "Jawaban B"}},
+		{name: "repeated field, only its first value signed", path: "/webhooks/twilio/sms", params: withValues(inbound, "Tag", "a", "b"),
+			sign: func(path string, p url.Values) string {
+				return faketwilio.Sign(token, public+path, withValues(p, "Tag", "a"))
+			}, wantCode: 403},
+		{name: "status with a value nobody signed", path: "/webhooks/twilio/status",
+			params: url.Values{"MessageSid": {"SM9"}, "MessageStatus": {"delivered", "failed"}},
+			sign: func(path string, p url.Values) string {
+				return faketwilio.Sign(token, public+path, withValues(p, "MessageStatus", "delivered"))
+			}, wantCode: 403},
+		{name: "a field the handler reads, given twice and signed", path: "/webhooks/twilio/sms", params: withValues(inbound, "Body", "A", "B"),
+			wantCode: 400, wantBody: "form field Body is given more than once"},
 		{name: "no MessageSid", path: "/webhooks/twilio/sms", params: url.Values{"From": {"+6281234567890"}, "Body": {"halo"}}, wantCode: 400},
 		{name: "database down", path: "/webhooks/twilio/sms", params: inbound, storeErr: errors.New("connection refused"), wantCode: 503},
 		// 503 means "try again, it will work": a message the database
@@ -125,7 +140,7 @@ func TestTwilioWebhooks(t *testing.T) {
 			if rec.Code != tt.wantCode || !strings.Contains(rec.Body.String(), tt.wantBody) {
 				t.Fatalf("HTTP %d %q; want %d %q", rec.Code, rec.Body.String(), tt.wantCode, tt.wantBody)
 			}
-			if tt.wantBody != "" && rec.Header().Get("Content-Type") != "text/xml" {
+			if tt.wantCode == 200 && tt.wantBody != "" && rec.Header().Get("Content-Type") != "text/xml" {
 				t.Errorf("content type %q", rec.Header().Get("Content-Type"))
 			}
 			switch {
@@ -137,6 +152,48 @@ func TestTwilioWebhooks(t *testing.T) {
 				t.Errorf("recorded %+v; want %+v", fs.deliveries, *tt.wantDeliv)
 			case tt.wantDeliv == nil && len(fs.deliveries) > 0:
 				t.Errorf("recorded %+v; want nothing", fs.deliveries)
+			}
+		})
+	}
+}
+
+// withValues is a copy of p with name set to values.
+func withValues(p url.Values, name string, values ...string) url.Values {
+	q := url.Values{}
+	for k, v := range p {
+		q[k] = v
+	}
+	q[name] = values
+	return q
+}
+
+// A refusal says in the log why: a wrong signature, or one that leaves a
+// repeated field's values uncovered (which fields, at most ten).
+func TestTwilioRefusalLogSaysWhy(t *testing.T) {
+	inbound := url.Values{"MessageSid": {"SM1"}, "From": {"+6281234567890"}, "Body": {"halo"}}
+	tests := []struct {
+		name   string
+		params url.Values
+		signed url.Values
+		want   string
+	}{
+		{"wrong signature", inbound, withValues(inbound, "Body", "hai"), `msg="refused a Twilio webhook with a wrong signature"`},
+		{"repeated field not covered", withValues(inbound, "Tag", "a", "b"), withValues(inbound, "Tag", "a"),
+			`msg="refused a Twilio webhook whose signature does not cover every value of its repeated form fields" path=/webhooks/twilio/sms repeated=[Tag]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs strings.Builder
+			h := &Twilio{Store: &fakeStore{}, Validator: twilio.NewValidator(token), PublicURL: public, Log: slog.New(slog.NewTextHandler(&logs, nil))}
+			mux := http.NewServeMux()
+			h.Routes(mux)
+			req := httptest.NewRequest("POST", "/webhooks/twilio/sms", strings.NewReader(tt.params.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Twilio-Signature", faketwilio.Sign(token, public+"/webhooks/twilio/sms", tt.signed))
+			rec := httptest.NewRecorder()
+			mux.ServeHTTP(rec, req)
+			if rec.Code != http.StatusForbidden || !strings.Contains(logs.String(), tt.want) {
+				t.Fatalf("HTTP %d, log %s; want 403 and %s", rec.Code, logs.String(), tt.want)
 			}
 		})
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pamong-desa/pamong/dispatch"
 	"github.com/pamong-desa/pamong/lessons"
+	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
 )
 
@@ -242,7 +243,7 @@ func (a *Adapter) handleConnected() {
 	a.mu.Lock()
 	a.keepAliveMisses, a.downSince = 0, time.Time{}
 	a.mu.Unlock()
-	a.log.Info("WhatsApp connected", "number", maskPhone("+"+a.client.OwnID().User))
+	a.log.Info("WhatsApp connected", "number", phone.Mask("+"+a.client.OwnID().User))
 }
 
 func (a *Adapter) handleDisconnected() {

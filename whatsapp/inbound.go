@@ -56,13 +56,9 @@ func (a *Adapter) handleMessage(evt *events.Message) bool {
 	if res.Duplicate {
 		log.Info("duplicate WhatsApp message ignored")
 	} else {
-		log.Info("WhatsApp message handled", "from", maskPhone(number), "replies", len(res.Replies))
+		log.Info("WhatsApp message handled", "from", phone.Mask(number), "replies", len(res.Replies))
 	}
-	for _, ev := range res.Events {
-		if m, ok := ev.(bot.RegionsMissing); ok {
-			log.Warn("no regions imported: village code accepted unchecked; run 'pamong regions import FILE.csv'", "village", m.Code)
-		}
-	}
+	res.LogEvents(log)
 	if err := a.client.MarkRead(ctx, []types.MessageID{info.ID}, a.now(), info.Chat, info.Sender); err != nil {
 		log.Warn("mark WhatsApp message read", "err", err)
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"regexp"
-	"strings"
 
 	waLog "go.mau.fi/whatsmeow/util/log"
+
+	"github.com/pamong-desa/pamong/phone"
 )
 
 // waLogger passes whatsmeow's log lines to slog. Its messages quote JIDs,
@@ -28,7 +28,7 @@ func (w waLogger) logf(level slog.Level, format string, args []any) {
 	}
 	msg := fmt.Sprintf(format, args...)
 	if level > slog.LevelDebug {
-		msg = maskDigits(msg)
+		msg = phone.MaskDigits(msg)
 	}
 	w.log.Log(context.Background(), level, msg, "module", w.module)
 }
@@ -39,21 +39,4 @@ func (w waLogger) Infof(format string, args ...any)  { w.logf(slog.LevelInfo, fo
 func (w waLogger) Debugf(format string, args ...any) { w.logf(slog.LevelDebug, format, args) }
 func (w waLogger) Sub(module string) waLog.Logger {
 	return waLogger{log: w.log, module: w.module + "/" + module}
-}
-
-var longDigits = regexp.MustCompile(`\d{6,}`)
-
-// maskDigits keeps the last three digits of every run of six or more.
-func maskDigits(s string) string {
-	return longDigits.ReplaceAllStringFunc(s, func(d string) string {
-		return strings.Repeat("•", len(d)-3) + d[len(d)-3:]
-	})
-}
-
-// maskPhone shortens an E.164 number for logs and status: "+62…789".
-func maskPhone(e164 string) string {
-	if len(e164) <= 6 {
-		return "…"
-	}
-	return e164[:3] + "…" + e164[len(e164)-3:]
 }

@@ -14,6 +14,7 @@ import (
 	"go.mau.fi/whatsmeow/types"
 
 	"github.com/pamong-desa/pamong/dispatch"
+	"github.com/pamong-desa/pamong/phone"
 )
 
 // WhatsApp's answers that mean "slow down". 463 is the reach-out timelock:
@@ -94,7 +95,7 @@ func (a *Adapter) usable(ctx context.Context) error {
 func numberDigits(e164 string) (string, error) {
 	d, ok := strings.CutPrefix(e164, "+")
 	if !ok || len(d) < 8 || len(d) > 15 || strings.Trim(d, "0123456789") != "" {
-		return "", fmt.Errorf("%q is not an E.164 number", maskDigits(e164))
+		return "", fmt.Errorf("%q is not an E.164 number", phone.MaskDigits(e164))
 	}
 	return d, nil
 }

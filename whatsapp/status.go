@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pamong-desa/pamong/phone"
 )
 
 // Status is the adapter's state for /healthz and people.
@@ -29,7 +31,7 @@ func (a *Adapter) Status() Status {
 	own := a.client.OwnID()
 	s := Status{Paired: !own.IsEmpty(), Connected: a.client.IsLoggedIn()}
 	if s.Paired {
-		s.Number = maskPhone("+" + own.User)
+		s.Number = phone.Mask("+" + own.User)
 	}
 	now := a.now()
 	a.mu.Lock()

@@ -114,6 +114,9 @@ func adminRevoke(ctx context.Context, e *env, args []string) error {
 
 // adminService opens the database and the admin logic on it.
 func adminService(ctx context.Context, e *env) (*admin.Service, *store.DB, error) {
+	if err := e.cfg.require(needAdmin); err != nil {
+		return nil, nil, err
+	}
 	course, err := loadCourse(e.cfg.CoursePath)
 	if err != nil {
 		return nil, nil, err

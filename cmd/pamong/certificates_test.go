@@ -125,14 +125,14 @@ func TestIssuerConfig(t *testing.T) {
 	}{
 		{"", "Program Pelatihan Aparatur Desa Pamong", ""},
 		{"  Dinas PMD   Provinsi Nusa Tenggara Barat ", "Dinas PMD Provinsi Nusa Tenggara Barat", ""},
-		{strings.Repeat("Dinas ", 30), "", "PAMONG_ISSUER is"},
+		{strings.Repeat("Dinas ", 30), "", "is 179 characters: want the issuing body's name"},
 	} {
 		cfg, err := LoadConfig(func(k string) string {
 			if k == "PAMONG_ISSUER" {
 				return tc.value
 			}
 			return ""
-		})
+		}, needAll)
 		switch {
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("PAMONG_ISSUER=%.20q: err %v, want %q", tc.value, err, tc.err)

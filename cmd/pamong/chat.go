@@ -14,7 +14,6 @@ import (
 	"github.com/pamong-desa/pamong/bot"
 	"github.com/pamong-desa/pamong/phone"
 	"github.com/pamong-desa/pamong/store"
-	"github.com/pamong-desa/pamong/webhooks"
 )
 
 func chatCmd(ctx context.Context, e *env, args []string) error {
@@ -88,7 +87,7 @@ func chatCmd(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		webhooks.LogEvents(log, h.Events)
+		h.LogEvents(log)
 		if err := printReplies(e, h.Replies, *asJSON); err != nil {
 			return err
 		}

@@ -14,6 +14,9 @@ import (
 // openStore connects to DATABASE_URL, or starts the private cluster when it
 // is unset, and brings the schema up to date.
 func openStore(ctx context.Context, e *env, log *slog.Logger) (*store.DB, error) {
+	if err := e.cfg.require(needStore); err != nil {
+		return nil, err
+	}
 	dsn := e.cfg.DatabaseURL
 	if dsn == "" {
 		c, err := localpg.New(e.cfg.DataDir)

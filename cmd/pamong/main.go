@@ -47,23 +47,26 @@ type env struct {
 
 type command struct {
 	name, summary string
-	run           func(ctx context.Context, e *env, args []string) error
+	// needs is the settings the command reads: only those are read and
+	// checked before it runs (see LoadConfig).
+	needs need
+	run   func(ctx context.Context, e *env, args []string) error
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "run the server: webhooks, health and metrics", serveCmd},
-		{"migrate", "apply database migrations", migrateCmd},
-		{"chat", "talk to Pamong in the terminal as a learner", chatCmd},
-		{"lessons", "check course files (lessons check [PATH])", lessonsCmd},
-		{"regions", "region codes (regions status | regions import FILE.csv)", regionsCmd},
-		{"db", "the private PostgreSQL cluster (db status | db stop)", dbCmd},
-		{"admin", "admins and their API tokens (admin create | list | revoke)", adminCmd},
-		{"officials", "import village officials (officials import FILE.csv)", officialsCmd},
-		{"announce", "send an announcement to officials, its status, cancel it", announceCmd},
-		{"certificates", "competency certificates (certificates list | revoke CODE --reason ...)", certificatesCmd},
-		{"whatsapp", "the WhatsApp device (whatsapp pair | status | logout)", whatsappCmd},
-		{"version", "print the version", versionCmd},
+		{"serve", "run the server: webhooks, health and metrics", needAll, serveCmd},
+		{"migrate", "apply database migrations", needStore, migrateCmd},
+		{"chat", "talk to Pamong in the terminal as a learner", needStore | needCourse, chatCmd},
+		{"lessons", "check course files (lessons check [PATH])", 0, lessonsCmd},
+		{"regions", "region codes (regions status | regions import FILE.csv)", needStore, regionsCmd},
+		{"db", "the private PostgreSQL cluster (db status | db stop)", needDatabase, dbCmd},
+		{"admin", "admins and their API tokens (admin create | list | revoke)", needAdmin, adminCmd},
+		{"officials", "import village officials (officials import FILE.csv)", needAdmin, officialsCmd},
+		{"announce", "send an announcement to officials, its status, cancel it", needAdmin, announceCmd},
+		{"certificates", "competency certificates (certificates list | revoke CODE --reason ...)", needAdmin, certificatesCmd},
+		{"whatsapp", "the WhatsApp device (whatsapp pair | status | logout)", needDatabase, whatsappCmd},
+		{"version", "print the version", 0, versionCmd},
 	}
 }
 
@@ -75,14 +78,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return nil
 	}
-	cfg, err := LoadConfig(os.Getenv)
-	if err != nil {
-		return err
-	}
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, cfg: cfg}
 	for _, c := range commands() {
 		if c.name == args[0] {
-			return c.run(ctx, e, args[1:])
+			cfg, err := LoadConfig(os.Getenv, c.needs)
+			if err != nil {
+				return err
+			}
+			return c.run(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, cfg: cfg}, args[1:])
 		}
 	}
 	usage(stderr)

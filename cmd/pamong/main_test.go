@@ -329,7 +329,7 @@ func TestBadInputGetsClearMessages(t *testing.T) {
 		{"missing file", nil, []string{"regions", "import", "/nonexistent.csv"}, "open region file"},
 		{"bad rows", nil, []string{"regions", "import", csv}, "bad.csv:3: region code \"320\" has 3 digits"},
 		{"unreachable database", []string{"DATABASE_URL=postgres://pamong@127.0.0.1:1/pamong?sslmode=disable&connect_timeout=2"}, []string{"migrate"}, "connect to database postgres://pamong@127.0.0.1:1/pamong"},
-		{"not a connection string", []string{"DATABASE_URL=localhost"}, []string{"migrate"}, "DATABASE_URL is not a PostgreSQL connection string"},
+		{"not a connection string", []string{"DATABASE_URL=localhost"}, []string{"migrate"}, "DATABASE_URL: not a PostgreSQL connection string"},
 		{"unknown command", nil, []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"bad phone", nil, []string{"chat", "--phone", "022-123456"}, "not a mobile number"},
 		{"bad channel", nil, []string{"chat", "--channel", "fax"}, "want whatsapp or sms"},

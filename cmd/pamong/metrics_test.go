@@ -87,7 +87,7 @@ func TestMetricsConfig(t *testing.T) {
 		{env: map[string]string{"PAMONG_METRICS_TOKEN": "a token with spaces in it"}, wantErr: "PAMONG_METRICS_TOKEN"},
 	}
 	for _, tt := range tests {
-		c, err := LoadConfig(func(k string) string { return tt.env[k] })
+		c, err := LoadConfig(func(k string) string { return tt.env[k] }, needAll)
 		switch {
 		case tt.wantErr != "":
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {

@@ -86,7 +86,7 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var elsewhere []string
-	wa, err := setUpWhatsApp(ctx, dsn, db, course, log)
+	wa, err := setUpWhatsApp(ctx, dsn, e.cfg.WhatsApp, db, course, log)
 	switch {
 	case errors.Is(err, errWhatsAppElsewhere):
 		elsewhere = append(elsewhere, "whatsapp")

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mdp/qrterminal/v3"
@@ -220,21 +217,17 @@ func databaseURL(ctx context.Context, e *env, log *slog.Logger) (string, error) 
 	return dsn, nil
 }
 
+// errWhatsAppElsewhere says another process carries WhatsApp: this one must
+// leave those messages to it rather than turn them into SMS.
+var errWhatsAppElsewhere = errors.New("WhatsApp is carried by another process")
+
 // setUpWhatsApp connects the paired WhatsApp device for serve and returns
 // the adapter: the "whatsapp" sender of the dispatcher, with Status for
 // /healthz and Collectors for /metrics. It returns nil when nothing is
 // paired, or when another pamong process holds the device (that process
 // sends the WhatsApp messages; the dispatcher here leaves them alone). The
 // caller closes the adapter after the dispatcher has stopped.
-// errWhatsAppElsewhere says another process carries WhatsApp: this one must
-// leave those messages to it rather than turn them into SMS.
-var errWhatsAppElsewhere = errors.New("WhatsApp is carried by another process")
-
-func setUpWhatsApp(ctx context.Context, dsn string, db whatsapp.Store, course *lessons.Course, log *slog.Logger) (*whatsapp.Adapter, error) {
-	cfg, err := loadWhatsAppConfig(os.Getenv)
-	if err != nil {
-		return nil, err
-	}
+func setUpWhatsApp(ctx context.Context, dsn string, cfg whatsapp.Config, db whatsapp.Store, course *lessons.Course, log *slog.Logger) (*whatsapp.Adapter, error) {
 	log = log.With("component", "whatsapp")
 	dev, err := whatsapp.Open(ctx, dsn, log)
 	if err != nil {
@@ -257,40 +250,4 @@ func setUpWhatsApp(ctx context.Context, dsn string, db whatsapp.Store, course *l
 	}
 	log.Info("WhatsApp through whatsmeow", "bulk_interval", cfg.BulkInterval, "bulk_per_hour", cfg.BulkPerHour, "pause", cfg.Pause)
 	return a, nil
-}
-
-// loadWhatsAppConfig reads the ban-safety settings:
-// PAMONG_WHATSAPP_BULK_INTERVAL (default 3s), PAMONG_WHATSAPP_BULK_PER_HOUR
-// (default 200; 0 sends no bot-initiated message by WhatsApp) and
-// PAMONG_WHATSAPP_PAUSE (default 1h).
-func loadWhatsAppConfig(getenv func(string) string) (whatsapp.Config, error) {
-	c := whatsapp.Config{BulkInterval: 3 * time.Second, BulkPerHour: 200, Pause: time.Hour}
-	var errs []string
-	duration := func(name string, d *time.Duration) {
-		if s := getenv(name); s != "" {
-			v, err := time.ParseDuration(s)
-			if err != nil || v <= 0 {
-				errs = append(errs, fmt.Sprintf("%s=%q: want a duration like %s", name, s, *d))
-				return
-			}
-			*d = v
-		}
-	}
-	duration("PAMONG_WHATSAPP_BULK_INTERVAL", &c.BulkInterval)
-	duration("PAMONG_WHATSAPP_PAUSE", &c.Pause)
-	if s := getenv("PAMONG_WHATSAPP_BULK_PER_HOUR"); s != "" {
-		n, err := strconv.Atoi(s)
-		switch {
-		case err != nil || n < 0:
-			errs = append(errs, fmt.Sprintf("PAMONG_WHATSAPP_BULK_PER_HOUR=%q: want a whole number like 200 (0: none by WhatsApp)", s))
-		case n == 0:
-			c.BulkPerHour = -1
-		default:
-			c.BulkPerHour = n
-		}
-	}
-	if len(errs) > 0 {
-		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
-	}
-	return c, nil
 }

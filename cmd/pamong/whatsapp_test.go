@@ -110,7 +110,7 @@ func TestSetUpWhatsApp(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 
-	a, err := setUpWhatsApp(ctx, dsn, nil, &lessons.Course{}, log)
+	a, err := setUpWhatsApp(ctx, dsn, defaultConfig().WhatsApp, nil, &lessons.Course{}, log)
 	if a != nil || err != nil || !strings.Contains(logs.String(), "WhatsApp is off: no device paired") {
 		t.Fatalf("nothing paired: adapter %v, err %v, logs %s", a, err, logs.String())
 	}
@@ -124,43 +124,8 @@ func TestSetUpWhatsApp(t *testing.T) {
 	if err := other.Lock(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a, err = setUpWhatsApp(ctx, dsn, nil, &lessons.Course{}, log)
+	a, err = setUpWhatsApp(ctx, dsn, defaultConfig().WhatsApp, nil, &lessons.Course{}, log)
 	if a != nil || !errors.Is(err, errWhatsAppElsewhere) || !strings.Contains(logs.String(), "another pamong process holds the device") {
 		t.Fatalf("device held elsewhere: adapter %v, err %v, logs %s", a, err, logs.String())
-	}
-
-	t.Setenv("PAMONG_WHATSAPP_PAUSE", "soon")
-	if _, err := setUpWhatsApp(ctx, dsn, nil, &lessons.Course{}, log); err == nil || !strings.Contains(err.Error(), "PAMONG_WHATSAPP_PAUSE") {
-		t.Fatalf("bad setting: %v", err)
-	}
-}
-
-func TestLoadWhatsAppConfig(t *testing.T) {
-	tests := []struct {
-		env     map[string]string
-		want    whatsapp.Config
-		wantErr string
-	}{
-		{env: nil, want: whatsapp.Config{BulkInterval: 3 * time.Second, BulkPerHour: 200, Pause: time.Hour}},
-		{env: map[string]string{"PAMONG_WHATSAPP_BULK_INTERVAL": "10s", "PAMONG_WHATSAPP_BULK_PER_HOUR": "50", "PAMONG_WHATSAPP_PAUSE": "6h"},
-			want: whatsapp.Config{BulkInterval: 10 * time.Second, BulkPerHour: 50, Pause: 6 * time.Hour}},
-		{env: map[string]string{"PAMONG_WHATSAPP_BULK_PER_HOUR": "0"},
-			want: whatsapp.Config{BulkInterval: 3 * time.Second, BulkPerHour: -1, Pause: time.Hour}},
-		{env: map[string]string{"PAMONG_WHATSAPP_BULK_INTERVAL": "3"}, wantErr: `PAMONG_WHATSAPP_BULK_INTERVAL="3": want a duration like 3s`},
-		{env: map[string]string{"PAMONG_WHATSAPP_BULK_PER_HOUR": "-5"}, wantErr: "PAMONG_WHATSAPP_BULK_PER_HOUR"},
-		{env: map[string]string{"PAMONG_WHATSAPP_PAUSE": "0s"}, wantErr: "PAMONG_WHATSAPP_PAUSE"},
-	}
-	for _, tt := range tests {
-		got, err := loadWhatsAppConfig(func(k string) string { return tt.env[k] })
-		switch {
-		case tt.wantErr != "":
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%v: err %v, want %q", tt.env, err, tt.wantErr)
-			}
-		case err != nil:
-			t.Errorf("%v: %v", tt.env, err)
-		case got != tt.want:
-			t.Errorf("%v: got %+v, want %+v", tt.env, got, tt.want)
-		}
 	}
 }

@@ -17,11 +17,12 @@ import (
 // Sign computes the X-Twilio-Signature Twilio sends with a POST to rawURL:
 // HMAC-SHA1, keyed with the auth token, over the full URL followed by each
 // parameter's name and value, parameters sorted by name (and a repeated
-// name's values sorted, as Twilio's own libraries do), base64-encoded.
+// name's distinct values sorted, as Twilio's own libraries do),
+// base64-encoded.
 //
 // It is written from Twilio's description rather than taken from twilio-go,
-// so that tests of our webhook, which does use twilio-go, check it against
-// a second implementation.
+// so that tests of our webhook (twilio.Validator) check it against a
+// second implementation.
 func Sign(authToken, rawURL string, params url.Values) string {
 	mac := hmac.New(sha1.New, []byte(authToken))
 	mac.Write([]byte(rawURL))
@@ -33,7 +34,7 @@ func Sign(authToken, rawURL string, params url.Values) string {
 	for _, name := range names {
 		values := slices.Clone(params[name])
 		slices.Sort(values)
-		for _, v := range values {
+		for _, v := range slices.Compact(values) {
 			mac.Write([]byte(name))
 			mac.Write([]byte(v))
 		}

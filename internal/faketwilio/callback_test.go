@@ -51,6 +51,21 @@ func TestSignKnownVectors(t *testing.T) {
 	}
 }
 
+// A repeated name, which twilio-go cannot check: the vector was computed
+// with Python's hmac module over the URL followed by "Body" "halo" "From"
+// "+6281234567890" "Tag" "a" "Tag" "b" "To" "+15005550006", the string
+// twilio-node and twilio-python build (a repeated name's distinct values
+// sorted).
+func TestSignRepeatedName(t *testing.T) {
+	const docToken, docURL, want = "12345", "https://mycompany.com/myapp.php?foo=1&bar=2", "tgnkpgDkNTqJLxn8KmmFl94XRZY="
+	for _, tags := range [][]string{{"a", "b"}, {"b", "a"}, {"b", "a", "b"}} {
+		p := url.Values{"Body": {"halo"}, "From": {"+6281234567890"}, "Tag": tags, "To": {"+15005550006"}}
+		if got := faketwilio.Sign(docToken, docURL, p); got != want {
+			t.Errorf("Sign with Tag=%q = %s, want %s", tags, got, want)
+		}
+	}
+}
+
 func TestSignAgreesWithTwilioGo(t *testing.T) {
 	tests := []struct {
 		name   string
