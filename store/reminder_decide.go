@@ -41,11 +41,26 @@ import (
 const decideReminderDays = `
 WITH course_questions AS MATERIALIZED (
     SELECT * FROM unnest($17::text[], $18::text[]) AS q(quiz_id, question_id)
+), history AS (
+    -- What was sent to the window's learners, in one read of reminders
+    -- (not one per learner: a fresh table's statistics say it is empty and
+    -- would make that a scan per learner): since each last wrote, the last
+    -- nudge's wording ever, and the last day taken.
+    SELECT r.learner_id,
+           count(*) FILTER (WHERE r.kind = 'nudge' AND r.sent_at > coalesce(l.last_inbound_at, l.created_at)) AS sent,
+           max(r.sent_at) FILTER (WHERE r.kind = 'nudge' AND r.sent_at > coalesce(l.last_inbound_at, l.created_at)) AS last_at,
+           count(*) FILTER (WHERE r.sent_at > coalesce(l.last_inbound_at, l.created_at)) AS unanswered,
+           max(r.sent_at) FILTER (WHERE r.sent_at > coalesce(l.last_inbound_at, l.created_at)) AS last_any,
+           (array_agg(r.variant ORDER BY r.sent_at DESC) FILTER (WHERE r.kind = 'nudge'))[1] AS last_variant,
+           max(r.day) AS last_day
+    FROM reminders r JOIN learners l ON l.id = r.learner_id
+    WHERE r.learner_id > $19 AND ($20::bigint IS NULL OR r.learner_id <= $20)
+    GROUP BY r.learner_id
 ), decided AS (
     SELECT l.id, z.local_now::date AS day, z.idle_since, z.usual_hour, z.offset_s,
            l.source = 'import' AS imported, e.learner_id IS NOT NULL AS enrolled,
            coalesce(dr.quiz_id, '') AS review_quiz, coalesce(dr.question_id, '') AS review_question,
-           n.sent, n.last_at, n.unanswered, n.last_any, coalesce(n.last_variant, 0) AS last_variant,
+           n.sent, n.last_at, n.unanswered, n.last_any, n.last_variant,
            CASE WHEN x.nudge THEN 'nudge' ELSE 'review' END AS kind
     FROM learners l
     CROSS JOIN LATERAL (SELECT
@@ -63,15 +78,9 @@ WITH course_questions AS MATERIALIZED (
           AND EXISTS (SELECT 1 FROM course_questions q WHERE q.quiz_id = ri.quiz_id AND q.question_id = ri.question_id)
         ORDER BY ri.due_at, ri.quiz_id, ri.question_id LIMIT 1) dr ON true
     LEFT JOIN enrolments e ON e.learner_id = l.id AND e.course_id = $2
-    -- One look at the learner's reminders: what was sent since they last
-    -- wrote, and the wording of the last nudge ever.
-    CROSS JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE r.kind = 'nudge' AND r.sent_at > z.idle_since) AS sent,
-               max(r.sent_at) FILTER (WHERE r.kind = 'nudge' AND r.sent_at > z.idle_since) AS last_at,
-               count(*) FILTER (WHERE r.sent_at > z.idle_since) AS unanswered,
-               max(r.sent_at) FILTER (WHERE r.sent_at > z.idle_since) AS last_any,
-               (array_agg(r.variant ORDER BY r.sent_at DESC) FILTER (WHERE r.kind = 'nudge'))[1] AS last_variant
-        FROM reminders r WHERE r.learner_id = l.id) n
+    LEFT JOIN history h ON h.learner_id = l.id
+    CROSS JOIN LATERAL (SELECT coalesce(h.sent, 0) AS sent, h.last_at, coalesce(h.unanswered, 0) AS unanswered,
+                               h.last_any, coalesce(h.last_variant, 0) AS last_variant) n
     CROSS JOIN LATERAL (SELECT
         $3::boolean AND coalesce(e.status, '') <> 'completed' AND CASE
             WHEN n.sent >= CASE WHEN e.learner_id IS NOT NULL THEN $11::int ELSE $12::int END THEN false
@@ -90,7 +99,8 @@ WITH course_questions AS MATERIALIZED (
       AND coalesce((l.conversation->>'paused_until')::timestamptz, '-infinity') <= $1
       AND z.local_now::time >= make_time($5::int, 0, 0) AND z.local_now::time < make_time($6::int, 0, 0)
       AND z.local_now::time >= make_time(CASE WHEN z.usual_hour >= $5::int AND z.usual_hour < $6::int THEN z.usual_hour ELSE $7::int END, 0, 0)
-      AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.learner_id = l.id AND r.day = z.local_now::date)
+      -- A day taken is the common case after the day's first sweep.
+      AND coalesce(h.last_day < z.local_now::date, true)
       AND NOT EXISTS (
           SELECT 1 FROM outbox o
           WHERE o.learner_id = l.id AND o.announcement_id IS NOT NULL AND o.status <> 'cancelled'
