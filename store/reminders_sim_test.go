@@ -68,7 +68,7 @@ func simPopulation() []*simLearner {
 		// week after the last, and three in a row unanswered stop them.
 		{name: "Ignorer WIB", phone: "+6281300000007", village: "32.04.05.2004", session: 6,
 			wrong: []string{"l1-q1"},
-			want: []string{"d1 review", "d8 review", "d15 review"}},
+			want:  []string{"d1 review", "d8 review", "d15 review"}},
 		// Finished, leaves the first review unanswered, then answers the
 		// same question again a week later, right twice: retired.
 		{name: "Late reviewer WITA", phone: "+6281300000008", village: "52.01.01.2003", session: 7,
