@@ -54,7 +54,9 @@ WITH course_questions AS MATERIALIZED (
            (array_agg(r.variant ORDER BY r.sent_at DESC) FILTER (WHERE r.kind = 'nudge'))[1] AS last_variant,
            max(r.day) AS last_day
     FROM reminders r JOIN learners l ON l.id = r.learner_id
+    -- The window on both sides, so neither table is read whole.
     WHERE r.learner_id > $19 AND ($20::bigint IS NULL OR r.learner_id <= $20)
+      AND l.id > $19 AND ($20::bigint IS NULL OR l.id <= $20)
     GROUP BY r.learner_id
 ), decided AS (
     SELECT l.id, z.local_now::date AS day, z.idle_since, z.usual_hour, z.offset_s,

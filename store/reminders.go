@@ -18,8 +18,8 @@ type ReminderOptions struct {
 	Nudges  bool
 	Reviews bool
 	// After is where a pass goes on: it considers only learners with a
-	// greater id (0: from the first). A pass that stops at its batch says
-	// where in ReminderPass.Next.
+	// greater id (0: from the first). A pass whose window is not the last
+	// says where the next begins in ReminderPass.Next.
 	After int64
 }
 
@@ -61,11 +61,13 @@ const reminderLock = 0x70616d6f6e6701 // "pamong" 1
 const takeReminderLock = `SELECT pg_try_advisory_xact_lock($1)`
 
 // RunReminders runs one scheduler pass at the store's clock: it decides
-// for each learner with something due whether today's one
-// bot-initiated message is a nudge or a review question, and queues it at
-// bulk priority, all in one transaction. A pass looks at ReminderBatch
-// learners after opt.After; ReminderPass.More says whether more are left. Several processes may call it:
-// one pass runs at a time, and a learner's day is taken at most once.
+// for each learner with something due whether today's one bot-initiated
+// message is a nudge or a review question, and queues it at bulk
+// priority, all in one transaction. A pass looks at ReminderBatch
+// learners after opt.After; ReminderPass.More says whether more are left.
+// Several processes may call it: one pass runs at a time (a process that
+// finds the lock taken ends its sweep; the holder goes on), and a
+// learner's day is taken at most once.
 func (d *DB) RunReminders(ctx context.Context, course *lessons.Course, opt ReminderOptions) (ReminderPass, error) {
 	var res ReminderPass
 	if !opt.Nudges && !opt.Reviews {
