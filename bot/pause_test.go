@@ -59,7 +59,7 @@ func TestPauseEndsWithAnyMessage(t *testing.T) {
 		if got := out.State.Conversation.PausedUntil; !got.Equal(tc.want) {
 			t.Errorf("%q: paused until %s, want %s", tc.text, got, tc.want)
 		}
-		if !tc.want.IsZero() && (!Paused(out.State, tc.want.Add(-time.Hour)) || Paused(out.State, tc.want) || WantsNudge(out.State, false, now) || CanReview(out.State, 0, now.Add(2*time.Hour))) {
+		if !tc.want.IsZero() && (!Paused(out.State, tc.want.Add(-time.Hour)) || Paused(out.State, tc.want) || WantsNudge(out.State, false, now) || CanReview(out.State, ReviewHistory{}, now.Add(2*time.Hour))) {
 			t.Errorf("%q: reminders not held", tc.text)
 		}
 	}

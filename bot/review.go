@@ -61,14 +61,45 @@ type PendingReview struct {
 	AskedAt    time.Time `json:"asked_at"`
 }
 
+// Reviews to a learner who does not answer. The issue wants finished
+// learners reviewed until their items retire, so one unanswered review
+// must not end them; the opt-out evidence (10 or more texts a year make
+// people opt out) and the ban risk of bot-initiated WhatsApp messages say
+// an ignored one must not come back daily either. So an unanswered review
+// is followed by the next due item (often the same question again) only a
+// week later, like the weekly nudge, and after three bot-initiated
+// messages in a row without an answer (the nudges' stop rule) nothing more
+// goes until the learner writes: a learner who ignores everything gets at
+// most three reviews, over two weeks.
+const (
+	// ReviewRetryDays is the gap after an unanswered bot-initiated message
+	// before a review may follow it.
+	ReviewRetryDays = 7
+	// ReviewMaxUnanswered is how many bot-initiated messages in a row may
+	// go unanswered before reviews stop.
+	ReviewMaxUnanswered = NudgeMax
+)
+
+// ReviewHistory is what was sent since the learner last wrote.
+type ReviewHistory struct {
+	// Unanswered counts bot-initiated messages (nudges and reviews) since
+	// the learner last wrote.
+	Unanswered int
+	// Last is when the last of them was sent.
+	Last time.Time
+}
+
 // CanReview tells whether a review question may be sent to this learner
 // now: registered, not opted out or paused, not in the middle of a quiz,
-// quiet for the last hour, and no bot-initiated message left unanswered
-// since they last wrote (unanswered counts them). Reviews are for people
-// who answer; a silent learner gets the few nudges instead.
-func CanReview(st State, unanswered int, now time.Time) bool {
+// quiet for the last hour, and either nothing bot-initiated left
+// unanswered since they last wrote or fewer than ReviewMaxUnanswered of
+// them, the last one at least ReviewRetryDays ago.
+func CanReview(st State, h ReviewHistory, now time.Time) bool {
 	c := st.Conversation
-	if unanswered > 0 || !st.Learner.Registered || st.Learner.OptedOut || Paused(st, now) {
+	if !st.Learner.Registered || st.Learner.OptedOut || Paused(st, now) {
+		return false
+	}
+	if h.Unanswered >= ReviewMaxUnanswered || (h.Unanswered > 0 && now.Before(h.Last.AddDate(0, 0, ReviewRetryDays))) {
 		return false
 	}
 	if c.Stage == StageQuestion && st.Progress != nil && st.Progress.QuestionID != "" {

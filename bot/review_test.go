@@ -59,29 +59,55 @@ func TestCanReview(t *testing.T) {
 		Conversation: Conversation{Stage: StageLessonEnd, LastSeen: now.Add(-2 * time.Hour)},
 		Progress:     &Progress{CourseID: "uji"}}
 	tests := []struct {
-		name       string
-		edit       func(*State)
-		unanswered int
-		want       bool
+		name string
+		edit func(*State)
+		want bool
 	}{
-		{"a reminder since they last wrote went unanswered", func(*State) {}, 1, false},
-		{"quiet for two hours at a lesson end", func(*State) {}, 0, true},
-		{"wrote 30 minutes ago", func(s *State) { s.Conversation.LastSeen = now.Add(-30 * time.Minute) }, 0, false},
-		{"exactly an hour ago", func(s *State) { s.Conversation.LastSeen = now.Add(-time.Hour) }, 0, true},
+		{"quiet for two hours at a lesson end", func(*State) {}, true},
+		{"wrote 30 minutes ago", func(s *State) { s.Conversation.LastSeen = now.Add(-30 * time.Minute) }, false},
+		{"exactly an hour ago", func(s *State) { s.Conversation.LastSeen = now.Add(-time.Hour) }, true},
 		{"in the middle of a quiz", func(s *State) {
 			s.Conversation.Stage, s.Progress.QuestionID = StageQuestion, "q1"
-		}, 0, false},
-		{"opted out", func(s *State) { s.Learner.OptedOut = true }, 0, false},
-		{"paused", func(s *State) { s.Conversation.PausedUntil = now.Add(time.Hour) }, 0, false},
-		{"pause over", func(s *State) { s.Conversation.PausedUntil = now }, 0, true},
-		{"not registered", func(s *State) { s.Learner.Registered = false }, 0, false},
+		}, false},
+		{"opted out", func(s *State) { s.Learner.OptedOut = true }, false},
+		{"paused", func(s *State) { s.Conversation.PausedUntil = now.Add(time.Hour) }, false},
+		{"pause over", func(s *State) { s.Conversation.PausedUntil = now }, true},
+		{"not registered", func(s *State) { s.Learner.Registered = false }, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := clone(base)
 			tc.edit(&st)
-			if got := CanReview(st, tc.unanswered, now); got != tc.want {
+			if got := CanReview(st, ReviewHistory{}, now); got != tc.want {
 				t.Errorf("CanReview = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// A learner who does not answer gets the next review a week after the last
+// unanswered message, and nothing after three in a row.
+func TestCanReviewAfterUnanswered(t *testing.T) {
+	now := time.Date(2026, 1, 20, 9, 0, 0, 0, time.UTC)
+	st := State{Learner: Learner{Registered: true},
+		Conversation: Conversation{Stage: StageCourseEnd, LastSeen: now.AddDate(0, 0, -30)},
+		Progress:     &Progress{CourseID: "uji", Completed: true}}
+	tests := []struct {
+		name string
+		h    ReviewHistory
+		want bool
+	}{
+		{"nothing unanswered", ReviewHistory{}, true},
+		{"one unanswered, sent yesterday", ReviewHistory{Unanswered: 1, Last: now.AddDate(0, 0, -1)}, false},
+		{"one unanswered, six days and 23 hours ago", ReviewHistory{Unanswered: 1, Last: now.AddDate(0, 0, -7).Add(time.Hour)}, false},
+		{"one unanswered, a week ago", ReviewHistory{Unanswered: 1, Last: now.AddDate(0, 0, -7)}, true},
+		{"two unanswered, a week ago", ReviewHistory{Unanswered: 2, Last: now.AddDate(0, 0, -7)}, true},
+		{"three unanswered: stop", ReviewHistory{Unanswered: 3, Last: now.AddDate(0, 0, -30)}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := CanReview(st, tc.h, now); got != tc.want {
+				t.Errorf("CanReview(%+v) = %v, want %v", tc.h, got, tc.want)
 			}
 		})
 	}

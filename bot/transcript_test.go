@@ -175,7 +175,7 @@ func scheduled(t *testing.T, st *State, course *lessons.Course, cmd []string, no
 		}
 		return []Message{Nudge(*st, course, n)}
 	case cmd[0] == "review" && len(cmd) == 3:
-		if !CanReview(*st, 0, now) {
+		if !CanReview(*st, ReviewHistory{}, now) {
 			t.Fatalf("review sent when it must not be")
 		}
 		next, m, ok := AskReview(*st, course, cmd[1], cmd[2], now)

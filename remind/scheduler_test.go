@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -68,5 +69,28 @@ func TestSchedulerPassesUntilStopped(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A pass that stops at its window is followed at once by the next, from
+// where it stopped, until none is left; the sweep after starts again from
+// the first learner.
+func TestSchedulerSweepsWindows(t *testing.T) {
+	f := &fakeStore{result: func(n int) (store.ReminderPass, error) {
+		if n <= 2 {
+			return store.ReminderPass{Nudges: 1, Messages: 1, More: true, Next: int64(100 * n)}, nil
+		}
+		return store.ReminderPass{}, nil
+	}}
+	opt := store.ReminderOptions{Nudges: true, Reviews: true}
+	s := &Scheduler{Store: f, Options: opt, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s.pass(context.Background())
+	s.pass(context.Background())
+	var after []int64
+	for _, o := range f.opts {
+		after = append(after, o.After)
+	}
+	if want := []int64{0, 100, 200, 0}; !slices.Equal(after, want) {
+		t.Errorf("passes after %v, want %v", after, want)
 	}
 }

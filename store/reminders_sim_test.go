@@ -37,8 +37,10 @@ type simLearner struct {
 	// stopAt stops the session when this quiz is reached ("" runs to the
 	// end of the course); then sends last, if set.
 	stopAt, last string
-	// reviews are their answers to successive review questions (true:
-	// right); none left and they stay silent.
+	// ignore is how many review questions they leave unanswered before
+	// answering; reviews are their answers to the review questions after
+	// that (true: right); none left and they stay silent.
+	ignore  int
 	reviews []bool
 	// want is the exact schedule: "d2 nudge", "d1 review", ...
 	want []string
@@ -62,6 +64,16 @@ func simPopulation() []*simLearner {
 			want: []string{"d30 nudge", "d35 nudge", "d42 nudge"}},
 		{name: "Optout WIB", phone: "+6281300000006", village: "32.04.05.2003", session: 4,
 			wrong: []string{"l1-q1"}, stopAt: "l2-bpd-musdes", last: "BERHENTI"},
+		// Finished, and never answers a review: the next one follows a
+		// week after the last, and three in a row unanswered stop them.
+		{name: "Ignorer WIB", phone: "+6281300000007", village: "32.04.05.2004", session: 6,
+			wrong: []string{"l1-q1"},
+			want:  []string{"d1 review", "d8 review", "d15 review"}},
+		// Finished, leaves the first review unanswered, then answers the
+		// same question again a week later, right twice: retired.
+		{name: "Late reviewer WITA", phone: "+6281300000008", village: "52.01.01.2003", session: 7,
+			wrong: []string{"l1-q2"}, ignore: 1, reviews: []bool{true, true},
+			want: []string{"d1 review", "d8 review", "d11 review"}},
 	}
 }
 
@@ -223,7 +235,14 @@ VALUES ($1, $2, 'Kaur Keuangan', $3, 'import', $4, $4)`, l.phone, l.name, l.vill
 			}
 			l := byPhone[r.phone]
 			p := loadPending(t, db, l.phone)
-			if p.RQ == "" || len(l.reviews) == 0 {
+			if p.RQ == "" {
+				continue
+			}
+			if l.ignore > 0 {
+				l.ignore--
+				continue
+			}
+			if len(l.reviews) == 0 {
 				continue
 			}
 			q := findQuestion(t, course, p.RQuiz, p.RQ)
@@ -313,18 +332,19 @@ func checkSimulation(t *testing.T, db *store.DB, got simResult, rows []bulkRow) 
 	if len(zones) != 3 {
 		t.Errorf("bulk rows reached zones %v, want all three", zones)
 	}
-	// Two right answers in a row retired the items of the finisher and the
-	// reviewer; the staller's, the pauser's and the opted-out learner's
-	// item were never asked and wait.
+	// Two right answers in a row retired the items of the finisher, the
+	// reviewer and the late reviewer; the staller's, the pauser's and the
+	// opted-out learner's item were never asked and wait, and so does the
+	// ignorer's, after three unanswered.
 	if n := count(t, db, `SELECT count(*) FROM review_items ri JOIN learners l ON l.id = ri.learner_id
-WHERE ri.retired_at IS NOT NULL AND l.phone IN ('+6281300000001', '+6281300000002')`); n != 2 {
-		t.Errorf("%d items retired, want 2", n)
+WHERE ri.retired_at IS NOT NULL AND l.phone IN ('+6281300000001', '+6281300000002', '+6281300000008')`); n != 3 {
+		t.Errorf("%d items retired, want 3", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM review_items WHERE retired_at IS NULL`); n != 3 {
-		t.Errorf("%d items live, want 3", n)
+	if n := count(t, db, `SELECT count(*) FROM review_items WHERE retired_at IS NULL`); n != 4 {
+		t.Errorf("%d items live, want 4", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM review_answers`); n != 5 {
-		t.Errorf("%d review answers, want 5", n)
+	if n := count(t, db, `SELECT count(*) FROM review_answers`); n != 7 {
+		t.Errorf("%d review answers, want 7", n)
 	}
 	// Review answers never entered quiz answers: each learner answered
 	// each quiz question once.

@@ -46,7 +46,7 @@ func New(s *admin.Service, log *slog.Logger, secure bool) (*Handler, error) {
 		log = slog.Default()
 	}
 	h := &Handler{Service: s, Log: log, Secure: secure, pages: map[string]*template.Template{}}
-	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "error"} {
+	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "reminders", "error"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
@@ -71,6 +71,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /admin/certificates.csv", secured(h.session(h.certificatesCSV)))
 	mux.Handle("POST /admin/certificates/{code}/revoke", secured(h.session(h.changing(h.revokeCertificate))))
 	mux.Handle("GET /admin/questions", secured(h.session(h.questions)))
+	mux.Handle("GET /admin/reminders", secured(h.session(h.reminders)))
 	mux.Handle("POST /admin/questions/{id}/answered", secured(h.session(h.changing(h.markAnswered))))
 }
 
