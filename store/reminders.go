@@ -87,7 +87,7 @@ func (d *DB) RunReminders(ctx context.Context, course *lessons.Course, opt Remin
 		res.Busy = true
 		return res, nil
 	}
-	if _, err := tx.ExecContext(ctx, sortInMemory); err != nil {
+	if _, err := tx.ExecContext(ctx, inMemory); err != nil {
 		return res, fmt.Errorf("reminder pass: %w", err)
 	}
 	taken, next, err := decideReminders(ctx, tx, course, opt, now, ReminderBatch)
