@@ -46,8 +46,9 @@ func New(s *admin.Service, log *slog.Logger, secure bool) (*Handler, error) {
 		log = slog.Default()
 	}
 	h := &Handler{Service: s, Log: log, Secure: secure, pages: map[string]*template.Template{}}
-	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "error"} {
-		t, err := template.New(page).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
+	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "error",
+		"officials", "official"} {
+		t, err := template.New(page).Funcs(funcs).Funcs(officialFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -72,6 +73,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /admin/certificates/{code}/revoke", secured(h.session(h.changing(h.revokeCertificate))))
 	mux.Handle("GET /admin/questions", secured(h.session(h.questions)))
 	mux.Handle("POST /admin/questions/{id}/answered", secured(h.session(h.changing(h.markAnswered))))
+	mux.Handle("GET /admin/officials", secured(h.session(h.officials)))
+	mux.Handle("GET /admin/officials/{id}", secured(h.session(h.official)))
 }
 
 // secured sets the headers every dashboard response carries: a strict

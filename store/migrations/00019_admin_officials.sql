@@ -1,0 +1,40 @@
+-- +goose Up
+
+-- The officials list of the dashboard pages by (name, id) with a keyset
+-- cursor; this index lets the planner walk names in order and stop after a
+-- page instead of sorting the whole scope.
+CREATE INDEX learners_name_id ON learners (name, id);
+
+-- An officials CSV uploaded to the dashboard waits here between its
+-- preview and the admin's "Import": the import then commits exactly the
+-- bytes that were previewed (content_sha256 is checked again), only for
+-- the admin who uploaded them, once, and not after expires_at. The id is
+-- random and only its hash is kept, like a session's.
+CREATE TABLE official_uploads (
+    id_hash        bytea PRIMARY KEY CHECK (length(id_hash) = 32),
+    admin_id       bigint NOT NULL REFERENCES admins (id) ON DELETE CASCADE,
+    filename       text NOT NULL DEFAULT '',
+    content        bytea NOT NULL,
+    content_sha256 bytea NOT NULL CHECK (length(content_sha256) = 32),
+    created_at     timestamptz NOT NULL,
+    expires_at     timestamptz NOT NULL
+);
+CREATE INDEX official_uploads_expires ON official_uploads (expires_at);
+
+-- One-time sign-in links that `pamong admin login-link ID` prints: only
+-- the token's hash is kept, a link works once (used_at) and briefly, and a
+-- revoked admin's links stop working with their sessions (the check joins
+-- admins).
+CREATE TABLE admin_login_links (
+    token_hash bytea PRIMARY KEY CHECK (length(token_hash) = 32),
+    admin_id   bigint NOT NULL REFERENCES admins (id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
+    used_at    timestamptz
+);
+CREATE INDEX admin_login_links_expires ON admin_login_links (expires_at);
+
+-- +goose Down
+DROP TABLE admin_login_links;
+DROP TABLE official_uploads;
+DROP INDEX learners_name_id;
