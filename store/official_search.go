@@ -68,7 +68,8 @@ const stageExpr = `CASE
     ELSE 'registered' END`
 
 // officialProgressJoins give each learner l their enrolment e in course $2
-// ('' the latest) and whether it earned a valid certificate c.
+// (their latest when $2 is empty) and whether it earned a valid
+// certificate c.
 const officialProgressJoins = `
 LEFT JOIN LATERAL (SELECT e.course_id, e.pretest_score, e.posttest_score, e.lessons_done, e.passed, e.status, e.stage, e.detail
                    FROM enrolments e WHERE e.learner_id = l.id AND ($2 = '' OR e.course_id = $2)
@@ -80,7 +81,7 @@ LEFT JOIN LATERAL (SELECT true AS certified, c.code FROM certificates c
 // page costs the same at the end of 80,000 officials as at the start; the
 // lateral joins run only for the rows the walk reaches. $3 is a lowered
 // LIKE pattern for names and village names, $4 one for phones, $5 a region
-// code (each '' when not asked for), $10 true when nothing was asked for.
+// code (each ” when not asked for), $10 true when nothing was asked for.
 const searchOfficials = `
 SELECT * FROM (
     SELECT l.id, l.name, l.phone, l.role, coalesce(l.village_code, '') AS village_code,
