@@ -93,6 +93,7 @@ var wib = time.FixedZone("WIB", 7*3600)
 // officialFuncs are the template helpers of the officials pages.
 var officialFuncs = template.FuncMap{
 	"stage": stageLabel,
+	"sub":   func(a, b int) int { return a - b },
 	"score": func(p *int) string {
 		if p == nil {
 			return "–"

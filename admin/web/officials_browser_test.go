@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,6 +50,63 @@ func TestBrowserOfficials(t *testing.T) {
 		}
 		if !strings.HasPrefix(name, "Aparat 11") || phone != "+6281200000011" {
 			t.Errorf("the official's page shows %q, %q", name, phone)
+		}
+	})
+
+	t.Run("upload a CSV, preview, import", func(t *testing.T) {
+		csv := filepath.Join(t.TempDir(), "aparat-lombok.csv")
+		file := "telepon;nama;jabatan;kode_desa;kanal\n" +
+			"081900000101;Baiq Nurul Aini;Kepala Desa;52.01.01.2001;whatsapp\n" +
+			"081900000102;Lalu Ahmad Zaini;Sekretaris Desa;52.01.01.2002;sms\n" +
+			"081900000103;Ni Made Sari;Kepala Desa;52.02.01.2010;\n" +
+			"0819;Nomor Pendek;Kepala Desa;52.02.01.2010;\n"
+		if err := os.WriteFile(csv, []byte(file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx,
+			chromedp.Click(chromedp.ID("nav-officials")),
+			chromedp.Click(chromedp.ID("import-link")),
+			chromedp.WaitVisible(chromedp.ID("file")),
+			chromedp.SetUploadFiles(chromedp.ID("file"), []string{csv}),
+			shot(t, dir, "import"),
+			chromedp.Click(chromedp.ID("upload")),
+			chromedp.WaitVisible(chromedp.ID("commit")),
+			shot(t, dir, "import-preview"),
+		); err != nil {
+			t.Fatal(err)
+		}
+		summary, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("summary")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(summary, "3 aparat baru") || !strings.Contains(summary, "1 baris bermasalah") {
+			t.Errorf("preview: %q", summary)
+		}
+		var n int
+		if err := f.raw.Get(&n, `SELECT count(*) FROM learners WHERE phone LIKE '+6281900000%'`); err != nil || n != 0 {
+			t.Fatalf("the preview wrote %d officials (%v)", n, err)
+		}
+		if err := chromedp.Do(ctx,
+			chromedp.Click(chromedp.ID("commit")),
+			chromedp.WaitVisible(chromedp.ID("imported")),
+			shot(t, dir, "import-done"),
+			chromedp.Click(chromedp.ID("to-officials")),
+			chromedp.WaitVisible(chromedp.ID("q")),
+			chromedp.SendKeys(chromedp.ID("q"), "lalu ahmad"),
+			chromedp.Click(chromedp.ID("search")),
+			chromedp.WaitVisible(chromedp.CSS(`#officials tbody tr:only-child`)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		row, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`#officials tbody tr`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(row, "Lalu Ahmad Zaini") || !strings.Contains(row, "SMS") {
+			t.Errorf("the imported official in the list: %q", row)
+		}
+		if err := f.raw.Get(&n, `SELECT count(*) FROM learners WHERE phone LIKE '+6281900000%'`); err != nil || n != 3 {
+			t.Errorf("%d officials imported (%v); want 3", n, err)
 		}
 	})
 }

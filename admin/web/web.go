@@ -47,7 +47,7 @@ func New(s *admin.Service, log *slog.Logger, secure bool) (*Handler, error) {
 	}
 	h := &Handler{Service: s, Log: log, Secure: secure, pages: map[string]*template.Template{}}
 	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "error",
-		"officials", "official"} {
+		"officials", "official", "import"} {
 		t, err := template.New(page).Funcs(funcs).Funcs(officialFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
@@ -75,6 +75,9 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /admin/questions/{id}/answered", secured(h.session(h.changing(h.markAnswered))))
 	mux.Handle("GET /admin/officials", secured(h.session(h.officials)))
 	mux.Handle("GET /admin/officials/{id}", secured(h.session(h.official)))
+	mux.Handle("GET /admin/officials/import", secured(h.session(h.importPage)))
+	mux.Handle("POST /admin/officials/import", secured(h.session(h.changingUpTo(admin.MaxUpload+64<<10, h.previewImport))))
+	mux.Handle("POST /admin/officials/import/commit", secured(h.session(h.changing(h.commitImport))))
 }
 
 // secured sets the headers every dashboard response carries: a strict
