@@ -47,7 +47,7 @@ func New(s *admin.Service, log *slog.Logger, secure bool) (*Handler, error) {
 	}
 	h := &Handler{Service: s, Log: log, Secure: secure, pages: map[string]*template.Template{}}
 	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "error",
-		"officials", "official", "import"} {
+		"officials", "official", "import", "login_link"} {
 		t, err := template.New(page).Funcs(funcs).Funcs(officialFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
@@ -64,6 +64,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /admin/{$}", secured(http.HandlerFunc(h.home)))
 	mux.Handle("GET /admin/signin", secured(http.HandlerFunc(h.signinPage)))
 	mux.Handle("POST /admin/signin", secured(http.HandlerFunc(h.signin)))
+	mux.Handle("GET /admin/login/{token}", secured(http.HandlerFunc(h.loginLinkPage)))
+	mux.Handle("POST /admin/login/{token}", secured(http.HandlerFunc(h.loginLink)))
 	mux.Handle("POST /admin/signout", secured(h.session(h.changing(h.signout))))
 	mux.Handle("GET /admin/overview", secured(h.session(h.overview)))
 	mux.Handle("GET /admin/regions", secured(h.session(h.regions)))
