@@ -5,6 +5,10 @@
 -- page instead of sorting the whole scope.
 CREATE INDEX learners_name_id ON learners (name, id);
 
+-- The certificate export walks certificates newest first by keyset
+-- (issued_at, id) instead of OFFSET, which re-read every earlier page.
+CREATE INDEX certificates_issued_id ON certificates (issued_at, id);
+
 -- An officials CSV uploaded to the dashboard waits here between its
 -- preview and the admin's "Import": the import then commits exactly the
 -- bytes that were previewed (content_sha256 is checked again), only for
@@ -37,4 +41,5 @@ CREATE INDEX admin_login_links_expires ON admin_login_links (expires_at);
 -- +goose Down
 DROP TABLE admin_login_links;
 DROP TABLE official_uploads;
+DROP INDEX certificates_issued_id;
 DROP INDEX learners_name_id;
