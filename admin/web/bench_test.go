@@ -74,6 +74,16 @@ func BenchmarkDashboard80k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Live first, as before serve's first refresh; then from the rollup,
+	// as serve serves it, and what one refresh of the rollup costs.
+	b.Run("overview/national-live", func(b *testing.B) { benchPage(b, f, f.national, "/admin/overview") })
+	b.Run("rollup-refresh", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := f.svc.RefreshRollup(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("overview/national", func(b *testing.B) { benchPage(b, f, f.national, "/admin/overview") })
 	b.Run("overview/province", func(b *testing.B) { benchPage(b, f, province, "/admin/overview") })
 	b.Run("regions/national", func(b *testing.B) { benchPage(b, f, f.national, "/admin/regions") })

@@ -38,7 +38,48 @@ CREATE TABLE admin_login_links (
 );
 CREATE INDEX admin_login_links_expires ON admin_login_links (expires_at);
 
+-- The overview's numbers per village, computed by 'pamong serve' every few
+-- minutes (store.RefreshDashboardRollup): the overview of 80,000 officials
+-- then sums about 2,400 rows instead of joining 80,000 learners with their
+-- enrolments and certificates on every view. The numbers are those of
+-- computed_at, which the page shows; village_code '' holds learners
+-- without a village (only the national scope contains them).
+CREATE TABLE dashboard_rollup (
+    course_id    text NOT NULL,
+    village_code text NOT NULL,
+    officials    integer NOT NULL,
+    imported     integer NOT NULL,
+    registered   integer NOT NULL,
+    pretest      integer NOT NULL,
+    lesson       integer NOT NULL,
+    passed       integer NOT NULL,
+    certified    integer NOT NULL,
+    active       integer NOT NULL,
+    gain_sum     bigint NOT NULL,
+    gained       integer NOT NULL,
+    PRIMARY KEY (course_id, village_code)
+);
+CREATE TABLE dashboard_traffic_rollup (
+    course_id    text NOT NULL,
+    village_code text NOT NULL,
+    channel      text NOT NULL,
+    messages     integer NOT NULL,
+    delivered    integer NOT NULL,
+    sent         integer NOT NULL,
+    failed       integer NOT NULL,
+    pending      integer NOT NULL,
+    superseded   integer NOT NULL,
+    PRIMARY KEY (course_id, village_code, channel)
+);
+CREATE TABLE dashboard_rollup_runs (
+    course_id   text PRIMARY KEY,
+    computed_at timestamptz NOT NULL
+);
+
 -- +goose Down
+DROP TABLE dashboard_rollup_runs;
+DROP TABLE dashboard_traffic_rollup;
+DROP TABLE dashboard_rollup;
 DROP TABLE admin_login_links;
 DROP TABLE official_uploads;
 DROP INDEX certificates_issued_id;
