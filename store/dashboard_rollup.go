@@ -13,11 +13,11 @@ import (
 )
 
 // The rollup is selectFunnel and selectChannelTraffic grouped by village
-// ($1 and $2 of insertRollup are both the course: the shared fragments
-// progress and certifiedLearners read it as $2)
 // instead of filtered by scope: every learner is in one village (or none,
-// kept as ''), so the sum over the villages of a scope is the scope's
-// live count at the moment of the refresh.
+// kept as the empty code), so the sum over the villages of a scope is the
+// scope's live count at the moment of the refresh. $1 and $2 of
+// insertRollup are both the course: the shared fragments progress and
+// certifiedLearners read it as $2.
 const (
 	rollupLock = `SELECT pg_try_advisory_xact_lock(hashtext('pamong dashboard rollup'))`
 	// The rollup is rewritten whole: a village whose last official moved
