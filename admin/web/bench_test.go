@@ -91,6 +91,11 @@ func BenchmarkDashboard80k(b *testing.B) {
 	b.Run("regions/regency", func(b *testing.B) { benchPage(b, f, province, "/admin/regions?code=61.05") })
 	b.Run("regions/village", func(b *testing.B) { benchPage(b, f, province, "/admin/regions?code=61.05.05.2005") })
 	b.Run("certificates", func(b *testing.B) { benchPage(b, f, province, "/admin/certificates") })
+	b.Run("officials/national", func(b *testing.B) { benchPage(b, f, f.national, "/admin/officials") })
+	b.Run("officials/province-certified", func(b *testing.B) { benchPage(b, f, province, "/admin/officials?stage=certified") })
+	b.Run("officials/search-name", func(b *testing.B) { benchPage(b, f, f.national, "/admin/officials?q=aparat+7912") })
+	b.Run("officials/search-phone", func(b *testing.B) { benchPage(b, f, province, "/admin/officials?q=0812-0007-9") })
+	b.Run("officials/one", func(b *testing.B) { benchPage(b, f, f.national, "/admin/officials/40000") })
 }
 
 // peakWriter discards what it is given and samples the live heap at each
