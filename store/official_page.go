@@ -71,7 +71,7 @@ SELECT l.id, l.name, l.phone, l.role, l.role_title, coalesce(l.village_code, '')
        coalesce(c.code, '') AS certificate_code,
        coalesce((SELECT r.code FROM certificates r WHERE r.learner_id = l.id AND r.course_id = e.course_id
                  AND r.revoked_at IS NOT NULL AND c.code IS NULL LIMIT 1), '') AS certificate_revoked,
-       pamong_within(l.village_code, $3) AS in_scope
+       coalesce(pamong_within(l.village_code, $3), false) AS in_scope
 FROM learners l
 LEFT JOIN regions v ON v.code = l.village_code
 ` + officialProgressJoins + `

@@ -232,11 +232,17 @@ func TestOfficialPage(t *testing.T) {
 		t.Errorf("quizzes in order %v", quizzes)
 	}
 
+	var nowhereID int64
+	if err := f.raw.Get(&nowhereID, `INSERT INTO learners (phone, name) VALUES ('+6281399999999', 'Tanpa Desa') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name, token, path string
 		status            int
 	}{
 		{"another regency's official", f.lobar, fmt.Sprintf("/admin/officials/%d", lotengID), 403},
+		{"an official without a village, to a regency", f.lobar, fmt.Sprintf("/admin/officials/%d", nowhereID), 403},
+		{"an official without a village, nationally", f.national, fmt.Sprintf("/admin/officials/%d", nowhereID), 200},
 		{"the province sees both", f.ntb, fmt.Sprintf("/admin/officials/%d", lotengID), 200},
 		{"no such official", f.national, "/admin/officials/999999", 404},
 		{"not a number", f.national, "/admin/officials/abc", 404},
