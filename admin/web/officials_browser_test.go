@@ -119,4 +119,28 @@ func TestBrowserOfficials(t *testing.T) {
 			t.Errorf("%d officials imported (%v); want 3", n, err)
 		}
 	})
+
+	t.Run("phone viewport", func(t *testing.T) {
+		for _, path := range []string{"/admin/officials", "/admin/officials/import"} {
+			if err := chromedp.Do(ctx,
+				chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+				chromedp.Navigate(f.srv.URL+path),
+				chromedp.WaitVisible(chromedp.CSS("main h1")),
+			); err != nil {
+				t.Fatal(err)
+			}
+			// Against the emulated 390 px: a mobile layout viewport widens
+			// to fit the content, so innerWidth would grow with it.
+			overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > 390`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if overflow {
+				t.Errorf("%s is wider than a phone screen", path)
+			}
+		}
+		if err := chromedp.Do(ctx, shot(t, dir, "import-phone")); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
