@@ -33,10 +33,10 @@ const PreviewSample = 20
 type ImportPreview struct {
 	// Read, Problems and ProblemCount are as in the import's report.
 	ImportReport
-	New       int                `json:"new"`
-	Updated   int                `json:"updated"`
-	Unchanged int                `json:"unchanged"`
-	Rows      []store.PreviewRow `json:"rows"`
+	New       int          `json:"new"`
+	Updated   int          `json:"updated"`
+	Unchanged int          `json:"unchanged"`
+	Rows      []PreviewRow `json:"rows"`
 	// Outside is true when the file names officials outside the admin's
 	// region: then Problems lists those rows and nothing may be imported.
 	Outside bool `json:"outside"`
@@ -45,6 +45,18 @@ type ImportPreview struct {
 	ID       string `json:"id,omitempty"`
 	SHA256   string `json:"sha256,omitempty"`
 	Filename string `json:"filename"`
+}
+
+// PreviewRow is one row of a file as the import would apply it.
+type PreviewRow struct {
+	Line        int    `json:"line"`
+	Phone       string `json:"phone"`
+	Name        string `json:"name"`
+	Role        string `json:"role"`
+	VillageCode string `json:"village_code"`
+	Channel     string `json:"channel"`
+	// Change is new, updated or unchanged.
+	Change string `json:"change"`
 }
 
 // uploadStore is the store's side of previews, asked for by type
@@ -95,7 +107,10 @@ func (s *Service) PreviewOfficials(ctx context.Context, who store.Admin, filenam
 		return p, err
 	}
 	p.Problems, p.ProblemCount = mergeProblems(run.bad.list, res.Rejected), run.bad.count+res.RejectedCount
-	p.New, p.Updated, p.Unchanged, p.Rows = res.New, res.Updated, res.Unchanged, res.Rows
+	p.New, p.Updated, p.Unchanged = res.New, res.Updated, res.Unchanged
+	for _, r := range res.Rows {
+		p.Rows = append(p.Rows, PreviewRow(r))
+	}
 	if p.New+p.Updated == 0 {
 		return p, nil
 	}

@@ -47,7 +47,17 @@ type OfficialView struct {
 	Certificate        string `json:"certificate"`
 	RevokedCertificate string `json:"revoked_certificate"`
 	// LastMessage is nil when nothing was ever written either way.
-	LastMessage *store.LastMessage `json:"last_message"`
+	LastMessage *LastMessage `json:"last_message"`
+}
+
+// LastMessage is the newest message between the programme and an official.
+type LastMessage struct {
+	At time.Time `json:"at"`
+	// Direction is "in" (from the official) or "out".
+	Direction string `json:"direction"`
+	Channel   string `json:"channel"`
+	// Status is the outbox status of an outbound message, "" inbound.
+	Status string `json:"status"`
 }
 
 // Official is the page of official id for who. An official outside who's
@@ -84,8 +94,8 @@ func (s *Service) Official(ctx context.Context, who store.Admin, id int64) (Offi
 		v.PosttestScore = &n
 	}
 	if !d.LastMessage.At.IsZero() {
-		m := d.LastMessage
-		v.LastMessage = &m
+		v.LastMessage = &LastMessage{At: d.LastMessage.At, Direction: d.LastMessage.Direction, Channel: d.LastMessage.Channel,
+			Status: d.LastMessage.Status}
 	}
 	return v, nil
 }
