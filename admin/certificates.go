@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/pamong-desa/pamong/certificate"
@@ -18,6 +19,7 @@ import (
 // CertificateStore is what admins need of the database for certificates.
 type CertificateStore interface {
 	Certificates(ctx context.Context, f store.CertificateFilter) ([]store.Certificate, int, error)
+	CertificatesAfter(ctx context.Context, f store.CertificateFilter, issuedAt *time.Time, id int64, limit int) ([]store.Certificate, error)
 	RevokeCertificate(ctx context.Context, scope region.Code, code certificate.Code, reason, by string) (store.Certificate, error)
 	VerifyURL(code certificate.Code) string
 }
@@ -139,10 +141,18 @@ func (s *Service) ExportCertificates(ctx context.Context, who store.Admin, regio
 		return 0, fmt.Errorf("export certificates: %w", err)
 	}
 	n := 0
-	for f.Limit = MaxPage; ; f.Offset += MaxPage {
-		rows, _, err := cs.Certificates(ctx, f)
+	// Keyset pages: each starts after the last row of the one before, so
+	// the export costs the same per row to the end, and nothing is counted.
+	var afterAt *time.Time
+	var afterID int64
+	for {
+		rows, err := cs.CertificatesAfter(ctx, f, afterAt, afterID, MaxPage)
 		if err != nil {
 			return n, err
+		}
+		if len(rows) > 0 {
+			last := rows[len(rows)-1]
+			afterAt, afterID = &last.IssuedAt, last.ID
 		}
 		for _, c := range rows {
 			r := certificateRow(cs, c)

@@ -48,54 +48,78 @@ func (s *Service) ImportOfficials(ctx context.Context, who store.Admin, r io.Rea
 	if err != nil {
 		return rep, err
 	}
-	var bad, outside problems
-	// Rows are passed on only while the import can still be written:
-	// after an official outside the region (or, with strict, a bad row)
-	// the file is read on only to count and list what is wrong with it.
-	rows := func(yield func(store.Official, error) bool) {
-		for {
-			o, problem, err := rd.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				yield(o, err)
-				return
-			}
-			rep.Read++
-			switch {
-			case problem != "":
-				bad.add(o.Line, problem)
-			case !o.VillageCode.Within(who.Scope):
-				outside.add(o.Line, fmt.Sprintf("village %s is outside your region %s", o.VillageCode, ScopeName(who.Scope)))
-			case outside.count == 0 && (!strict || bad.count == 0):
-				if !yield(o, nil) {
-					return
-				}
-			}
-		}
-		if outside.count > 0 || (strict && bad.count > 0) {
-			yield(store.Official{}, errNotImported)
-		}
+	run := &importRun{rd: rd, who: who, strict: strict, rep: &rep}
+	res, err := s.Store.ImportOfficialsFrom(ctx, who.Scope, run.rows, strict, MaxProblems)
+	if done, err := run.refused(err); done {
+		return rep, err
 	}
-	res, err := s.Store.ImportOfficialsFrom(ctx, who.Scope, rows, strict, MaxProblems)
-	switch {
-	case outside.count > 0 && errors.Is(err, errNotImported):
-		rep.Problems, rep.ProblemCount = outside.list, outside.count
-		return rep, forbidden("%d officials of the file are outside %s (first on line %d); nothing was imported",
-			outside.count, ScopeName(who.Scope), outside.list[0].Line)
-	case errors.Is(err, errNotImported):
-		rep.Problems, rep.ProblemCount = bad.list, bad.count
-		return rep, nil
-	case err != nil:
-		return rep, fromStore(err)
-	}
-	rep.Problems, rep.ProblemCount = mergeProblems(bad.list, res.Rejected), bad.count+res.RejectedCount
+	rep.Problems, rep.ProblemCount = mergeProblems(run.bad.list, res.Rejected), run.bad.count+res.RejectedCount
 	rep.Imported = res.Committed
 	if res.Committed {
 		rep.Inserted, rep.Updated, rep.Unchanged = res.Inserted, res.Updated, res.Unchanged
 	}
 	return rep, nil
+}
+
+// importRun reads an officials file for an import or its preview: it
+// passes good rows on and keeps the bad ones and those outside the
+// admin's region, to report.
+type importRun struct {
+	rd           *OfficialsReader
+	who          store.Admin
+	strict       bool
+	rep          *ImportReport
+	bad, outside problems
+}
+
+// rows yields the rows to write. They are passed on only while the import
+// can still be written: after an official outside the region (or, with
+// strict, a bad row) the file is read on only to count and list what is
+// wrong with it.
+func (run *importRun) rows(yield func(store.Official, error) bool) {
+	for {
+		o, problem, err := run.rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			yield(o, err)
+			return
+		}
+		run.rep.Read++
+		switch {
+		case problem != "":
+			run.bad.add(o.Line, problem)
+		case !o.VillageCode.Within(run.who.Scope):
+			run.outside.add(o.Line, fmt.Sprintf("village %s is outside your region %s", o.VillageCode, ScopeName(run.who.Scope)))
+		case run.outside.count == 0 && (!run.strict || run.bad.count == 0):
+			if !yield(o, nil) {
+				return
+			}
+		}
+	}
+	if run.outside.count > 0 || (run.strict && run.bad.count > 0) {
+		yield(store.Official{}, errNotImported)
+	}
+}
+
+// refused reports a file that must not be written (done is true then),
+// with the store's error as the run's outcome: a file reaching outside the
+// region is ErrForbidden listing those rows; a strict file with bad rows
+// lists them; any other error is returned as it is.
+func (run *importRun) refused(err error) (bool, error) {
+	switch {
+	case run.outside.count > 0 && errors.Is(err, errNotImported):
+		run.rep.Problems, run.rep.ProblemCount = run.outside.list, run.outside.count
+		return true, forbidden("%d officials of the file are outside %s (first on line %d); nothing was imported",
+			run.outside.count, ScopeName(run.who.Scope), run.outside.list[0].Line)
+	case errors.Is(err, errNotImported):
+		run.rep.Problems, run.rep.ProblemCount = run.bad.list, run.bad.count
+		return true, nil
+	case err != nil:
+		return true, fromStore(err)
+	}
+	return false, nil
 }
 
 // errNotImported ends the rows of an import that must not be written.

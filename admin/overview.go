@@ -38,7 +38,10 @@ type Overview struct {
 	Gained      int            `json:"gained"`
 	Active7d    int            `json:"active_7d"`
 	Channels    []ChannelStats `json:"channels"`
-	At          time.Time      `json:"at"`
+	// At is when the numbers were counted: now, or the rollup's time when
+	// FromRollup (see RollupEvery).
+	At         time.Time `json:"at"`
+	FromRollup bool      `json:"from_rollup"`
 }
 
 func percent(n, of int) float64 {
@@ -49,22 +52,28 @@ func percent(n, of int) float64 {
 }
 
 // Overview counts the funnel and the last 30 days' messages inside who's
-// scope, live from the tables.
+// scope: from the rollup serve keeps when it is fresh (RollupMaxAge), else
+// live from the tables.
 func (s *Service) Overview(ctx context.Context, who store.Admin) (Overview, error) {
 	ds, err := s.dash()
 	if err != nil {
 		return Overview{}, err
 	}
 	now := s.now()
-	f, err := ds.Funnel(ctx, who.Scope, s.CourseID, now.Add(-7*24*time.Hour))
+	f, traffic, at, fromRollup, err := s.rollupOverview(ctx, ds, who.Scope)
 	if err != nil {
 		return Overview{}, err
 	}
-	traffic, err := ds.ChannelTraffic(ctx, who.Scope, now.Add(-30*24*time.Hour))
-	if err != nil {
-		return Overview{}, err
+	if !fromRollup {
+		at = now
+		if f, err = ds.Funnel(ctx, who.Scope, s.CourseID, now.Add(-7*24*time.Hour)); err != nil {
+			return Overview{}, err
+		}
+		if traffic, err = ds.ChannelTraffic(ctx, who.Scope, now.Add(-30*24*time.Hour)); err != nil {
+			return Overview{}, err
+		}
 	}
-	o := Overview{Scope: ScopeName(who.Scope), Active7d: f.Active, Gained: f.Gained, At: now}
+	o := Overview{Scope: ScopeName(who.Scope), Active7d: f.Active, Gained: f.Gained, At: at, FromRollup: fromRollup}
 	for _, st := range []struct {
 		key, label string
 		n          int

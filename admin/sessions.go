@@ -68,6 +68,11 @@ func (s *Service) SignIn(ctx context.Context, token string) (string, Session, er
 	if err != nil {
 		return "", Session{}, err
 	}
+	return s.openSession(ctx, ds, who)
+}
+
+// openSession starts a session for who and returns its cookie value.
+func (s *Service) openSession(ctx context.Context, ds DashboardStore, who store.Admin) (string, Session, error) {
 	id, err := randomToken()
 	if err != nil {
 		return "", Session{}, err

@@ -123,29 +123,9 @@ func (d *DB) ImportOfficialsFrom(ctx context.Context, scope region.Code, rows it
 		return res, fmt.Errorf("import officials: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, createOfficialsStaging); err != nil {
-		return res, fmt.Errorf("import officials: create staging table: %w", err)
-	}
-	staged, err := copyOfficials(ctx, tx, rows)
+	staged, res, err := stageOfficials(ctx, tx, scope, rows, listed)
 	if err != nil {
 		return res, err
-	}
-	if _, err := tx.ExecContext(ctx, analyzeOfficialsStaging); err != nil {
-		return res, fmt.Errorf("import officials: analyze staging table: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, rejectOfficials, string(scope)); err != nil {
-		return res, fmt.Errorf("import officials: check phones and villages: %w", err)
-	}
-	var rejected []struct {
-		RowProblem
-		Total int `db:"total"`
-	}
-	if err := tx.SelectContext(ctx, &rejected, selectRejectedOfficials, max(listed, 1)); err != nil {
-		return res, fmt.Errorf("import officials: list refused rows: %w", err)
-	}
-	for _, r := range rejected {
-		res.Rejected = append(res.Rejected, r.RowProblem)
-		res.RejectedCount = r.Total
 	}
 	if strict && res.RejectedCount > 0 {
 		return res, nil
@@ -168,6 +148,38 @@ func (d *DB) ImportOfficialsFrom(ctx context.Context, scope region.Code, rows it
 	res.Committed = true
 	res.Unchanged = staged - res.RejectedCount - res.Inserted - res.Updated
 	return res, nil
+}
+
+// stageOfficials copies rows into the transaction's staging table and
+// marks (and lists the first listed of) the rows the database refuses;
+// it returns how many rows were staged.
+func stageOfficials(ctx context.Context, tx *sqlx.Tx, scope region.Code, rows iter.Seq2[Official, error], listed int) (int, OfficialImport, error) {
+	var res OfficialImport
+	if _, err := tx.ExecContext(ctx, createOfficialsStaging); err != nil {
+		return 0, res, fmt.Errorf("import officials: create staging table: %w", err)
+	}
+	staged, err := copyOfficials(ctx, tx, rows)
+	if err != nil {
+		return staged, res, err
+	}
+	if _, err := tx.ExecContext(ctx, analyzeOfficialsStaging); err != nil {
+		return staged, res, fmt.Errorf("import officials: analyze staging table: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, rejectOfficials, string(scope)); err != nil {
+		return staged, res, fmt.Errorf("import officials: check phones and villages: %w", err)
+	}
+	var rejected []struct {
+		RowProblem
+		Total int `db:"total"`
+	}
+	if err := tx.SelectContext(ctx, &rejected, selectRejectedOfficials, max(listed, 1)); err != nil {
+		return staged, res, fmt.Errorf("import officials: list refused rows: %w", err)
+	}
+	for _, r := range rejected {
+		res.Rejected = append(res.Rejected, r.RowProblem)
+		res.RejectedCount = r.Total
+	}
+	return staged, res, nil
 }
 
 // copyOfficials streams rows into the staging table and counts them.

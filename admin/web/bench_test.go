@@ -74,6 +74,16 @@ func BenchmarkDashboard80k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// Live first, as before serve's first refresh; then from the rollup,
+	// as serve serves it, and what one refresh of the rollup costs.
+	b.Run("overview/national-live", func(b *testing.B) { benchPage(b, f, f.national, "/admin/overview") })
+	b.Run("rollup-refresh", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := f.svc.RefreshRollup(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("overview/national", func(b *testing.B) { benchPage(b, f, f.national, "/admin/overview") })
 	b.Run("overview/province", func(b *testing.B) { benchPage(b, f, province, "/admin/overview") })
 	b.Run("regions/national", func(b *testing.B) { benchPage(b, f, f.national, "/admin/regions") })
@@ -81,6 +91,11 @@ func BenchmarkDashboard80k(b *testing.B) {
 	b.Run("regions/regency", func(b *testing.B) { benchPage(b, f, province, "/admin/regions?code=61.05") })
 	b.Run("regions/village", func(b *testing.B) { benchPage(b, f, province, "/admin/regions?code=61.05.05.2005") })
 	b.Run("certificates", func(b *testing.B) { benchPage(b, f, province, "/admin/certificates") })
+	b.Run("officials/national", func(b *testing.B) { benchPage(b, f, f.national, "/admin/officials") })
+	b.Run("officials/province-certified", func(b *testing.B) { benchPage(b, f, province, "/admin/officials?stage=certified") })
+	b.Run("officials/search-name", func(b *testing.B) { benchPage(b, f, f.national, "/admin/officials?q=aparat+7912") })
+	b.Run("officials/search-phone", func(b *testing.B) { benchPage(b, f, province, "/admin/officials?q=0812-0007-9") })
+	b.Run("officials/one", func(b *testing.B) { benchPage(b, f, f.national, "/admin/officials/40000") })
 }
 
 // peakWriter discards what it is given and samples the live heap at each

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -45,9 +46,24 @@ func current(r *http.Request) *admin.Session { return r.Context().Value(sessionK
 // SameSite=Lax already keeps the cookie off cross-site POSTs; the token
 // also covers browsers that ignore SameSite and sibling subdomains.
 func (h *Handler) changing(next http.HandlerFunc) http.HandlerFunc {
+	return h.changingUpTo(1<<20, next)
+}
+
+// changingUpTo is changing for a form of up to limit bytes (a file upload).
+func (h *Handler) changingUpTo(limit int64, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sess := current(r)
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		var err error
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			err = r.ParseMultipartForm(limit)
+		} else {
+			err = r.ParseForm()
+		}
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			h.fail(w, r, sess, fmt.Errorf("%w: the form is larger than %d MB", admin.ErrInvalid, max(limit>>20, 1)))
+			return
+		}
 		got := r.PostFormValue("csrf")
 		if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) != 1 {
 			h.fail(w, r, sess, errCSRF)

@@ -46,8 +46,9 @@ func New(s *admin.Service, log *slog.Logger, secure bool) (*Handler, error) {
 		log = slog.Default()
 	}
 	h := &Handler{Service: s, Log: log, Secure: secure, pages: map[string]*template.Template{}}
-	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "reminders", "error"} {
-		t, err := template.New(page).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
+	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "reminders", "error",
+		"officials", "official", "import", "login_link"} {
+		t, err := template.New(page).Funcs(funcs).Funcs(officialFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
 		}
@@ -63,6 +64,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /admin/{$}", secured(http.HandlerFunc(h.home)))
 	mux.Handle("GET /admin/signin", secured(http.HandlerFunc(h.signinPage)))
 	mux.Handle("POST /admin/signin", secured(http.HandlerFunc(h.signin)))
+	mux.Handle("GET /admin/login/{token}", secured(http.HandlerFunc(h.loginLinkPage)))
+	mux.Handle("POST /admin/login/{token}", secured(http.HandlerFunc(h.loginLink)))
 	mux.Handle("POST /admin/signout", secured(h.session(h.changing(h.signout))))
 	mux.Handle("GET /admin/overview", secured(h.session(h.overview)))
 	mux.Handle("GET /admin/regions", secured(h.session(h.regions)))
@@ -73,6 +76,11 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /admin/questions", secured(h.session(h.questions)))
 	mux.Handle("GET /admin/reminders", secured(h.session(h.reminders)))
 	mux.Handle("POST /admin/questions/{id}/answered", secured(h.session(h.changing(h.markAnswered))))
+	mux.Handle("GET /admin/officials", secured(h.session(h.officials)))
+	mux.Handle("GET /admin/officials/{id}", secured(h.session(h.official)))
+	mux.Handle("GET /admin/officials/import", secured(h.session(h.importPage)))
+	mux.Handle("POST /admin/officials/import", secured(h.session(h.changingUpTo(admin.MaxUpload+64<<10, h.previewImport))))
+	mux.Handle("POST /admin/officials/import/commit", secured(h.session(h.changing(h.commitImport))))
 }
 
 // secured sets the headers every dashboard response carries: a strict

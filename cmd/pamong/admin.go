@@ -15,11 +15,12 @@ import (
 )
 
 func adminCmd(ctx context.Context, e *env, args []string) error {
-	fs := flags(e, "admin", "admin create --name NAME (--scope CODE | --national) | admin list | admin revoke ID\n\n"+
+	fs := flags(e, "admin", "admin create --name NAME (--scope CODE | --national) | admin list | admin revoke ID | admin login-link ID\n\n"+
 		"Admins run the programme in their region through the JSON API (/api/v1/, see README.md).\n"+
 		"create prints the admin's API token once; only its hash is kept. The scope is a region code\n"+
 		"prefix: 52 for a province, 52.01 (or 5201) for a regency; --national for all of Indonesia.\n"+
-		"revoke ends a token at once.")
+		"revoke ends a token at once. login-link prints a one-time link that signs the admin in to the\n"+
+		"dashboard (PAMONG_PUBLIC_URL/admin/login/…): it works once, for 15 minutes.")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -34,9 +35,11 @@ func adminCmd(ctx context.Context, e *env, args []string) error {
 		return adminList(ctx, e, rest)
 	case "revoke":
 		return adminRevoke(ctx, e, rest)
+	case "login-link":
+		return adminLoginLink(ctx, e, rest)
 	}
 	fs.Usage()
-	return errors.New("admin: want create, list or revoke")
+	return errors.New("admin: want create, list, revoke or login-link")
 }
 
 func adminCreate(ctx context.Context, e *env, args []string) error {
@@ -109,6 +112,35 @@ func adminRevoke(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("admin revoke: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "Admin %d %q revoked at %s: the token no longer works.\n", a.ID, a.Name, a.RevokedAt.Format("2006-01-02 15:04:05"))
+	return nil
+}
+
+func adminLoginLink(ctx context.Context, e *env, args []string) error {
+	fs := flags(e, "admin login-link", "admin login-link ID")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if fs.NArg() != 1 || err != nil {
+		return errors.New("admin login-link: want the admin's ID (see 'pamong admin list')")
+	}
+	svc, db, err := adminService(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, token, expires, err := svc.CreateLoginLink(ctx, id)
+	if err != nil {
+		return fmt.Errorf("admin login-link: %w", err)
+	}
+	if e.cfg.PublicURL == "" {
+		fmt.Fprintln(e.stderr, "PAMONG_PUBLIC_URL is not set: the link points at this machine, which only works for a trial.")
+	}
+	// The same base as certificates' links: PAMONG_PUBLIC_URL, or this
+	// machine's address for a trial.
+	base := certificateSettings(e.cfg).PublicURL
+	fmt.Fprintf(e.stdout, "One-time sign-in link for admin %d %q (scope %s), valid until %s, once:\n%s/admin/login/%s\n",
+		a.ID, a.Name, admin.ScopeName(a.Scope), expires.UTC().Format("2006-01-02 15:04 UTC"), base, token)
 	return nil
 }
 

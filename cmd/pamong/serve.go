@@ -136,6 +136,8 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	sched := &remind.Scheduler{Store: db, Course: course, Log: log.With("component", "remind"),
 		Options: store.ReminderOptions{Nudges: e.cfg.Reminders, Reviews: e.cfg.Review}}
 	wg.Go(func() { sched.Run(dispCtx) })
+	// The overview's rollup (README.md, "The dashboard").
+	wg.Go(func() { refreshDashboard(dispCtx, adminAPI, log) })
 	// Whatever way serve returns, sends in flight record their answers
 	// before the database closes (deferred earlier, so run later).
 	defer func() { stopDispatch(); wg.Wait() }()
