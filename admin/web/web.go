@@ -46,7 +46,8 @@ func New(s *admin.Service, log *slog.Logger, secure bool) (*Handler, error) {
 		log = slog.Default()
 	}
 	h := &Handler{Service: s, Log: log, Secure: secure, pages: map[string]*template.Template{}}
-	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "error"} {
+	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "error",
+		"announcements", "announce", "announcement"} {
 		t, err := template.New(page).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
@@ -72,6 +73,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /admin/certificates/{code}/revoke", secured(h.session(h.changing(h.revokeCertificate))))
 	mux.Handle("GET /admin/questions", secured(h.session(h.questions)))
 	mux.Handle("POST /admin/questions/{id}/answered", secured(h.session(h.changing(h.markAnswered))))
+	h.mountAnnouncements(mux) // announce.go
 }
 
 // secured sets the headers every dashboard response carries: a strict
@@ -125,4 +127,7 @@ type page struct {
 	Session *admin.Session
 	Title   string
 	Data    any
+	// Refresh, when set, reloads the page after that many seconds: pages
+	// whose figures are still moving poll this way, without JavaScript.
+	Refresh int
 }
