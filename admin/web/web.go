@@ -73,6 +73,7 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /admin/certificates/{code}/revoke", secured(h.session(h.changing(h.revokeCertificate))))
 	mux.Handle("GET /admin/questions", secured(h.session(h.questions)))
 	mux.Handle("POST /admin/questions/{id}/answered", secured(h.session(h.changing(h.markAnswered))))
+	mux.Handle("POST /admin/questions/{id}/reply", secured(h.session(h.changing(h.replyToQuestion))))
 	h.mountAnnouncements(mux) // announce.go
 }
 
