@@ -179,9 +179,16 @@ func TestReplyToQuestion(t *testing.T) {
 	// and the page follows them to sent.
 	p := f.runDispatcher(t)
 	waitFor(t, "the replies to leave", func() bool {
-		_, body, _ := b.get("/admin/questions")
-		return strings.Count(body, `data-reply-status="sent"`) == 2
+		var left int
+		if err := f.raw.Get(&left, `SELECT count(*) FROM outbox WHERE learner_id IN ($1, $2) AND priority = 0 AND status = 'sent'`,
+			smsLearner, waLearner); err != nil {
+			t.Fatal(err)
+		}
+		return left == 3
 	})
+	if _, body, _ := b.get("/admin/questions"); strings.Count(body, `data-reply-status="sent"`) != 2 {
+		t.Errorf("the page does not show both replies sent: %s", body)
+	}
 	n := 0
 	for _, m := range p.messages() {
 		if m.LearnerID == smsLearner || m.LearnerID == waLearner {
