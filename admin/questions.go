@@ -29,6 +29,8 @@ type Question struct {
 	// AnsweredBy who; absent while open.
 	AnsweredAt *time.Time `json:"answered_at,omitempty"`
 	AnsweredBy string     `json:"answered_by,omitempty"`
+	// Replies are what admins wrote back through the outbox, oldest first.
+	Replies []QuestionReply `json:"replies,omitempty"`
 }
 
 // QuestionList is one page of learners' questions, the newest first.
@@ -74,6 +76,9 @@ func (s *Service) Questions(ctx context.Context, who store.Admin, regionArg stri
 		list.Questions[i] = Question{ID: q.ID, LearnerID: q.LearnerID, Name: q.Name, Phone: q.Phone, Role: q.Role,
 			VillageCode: q.VillageCode, CourseID: q.CourseID, QuizID: q.QuizID, QuestionID: q.QuestionID,
 			Context: q.Context, Text: q.Text, AskedAt: q.AskedAt, AnsweredAt: q.AnsweredAt, AnsweredBy: q.AnsweredBy}
+	}
+	if err := s.withReplies(ctx, list.Questions); err != nil {
+		return QuestionList{}, err
 	}
 	return list, nil
 }

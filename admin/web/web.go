@@ -47,7 +47,8 @@ func New(s *admin.Service, log *slog.Logger, secure bool) (*Handler, error) {
 	}
 	h := &Handler{Service: s, Log: log, Secure: secure, pages: map[string]*template.Template{}}
 	for _, page := range []string{"signin", "overview", "regions", "certificates", "questions", "reminders", "error",
-		"officials", "official", "import", "login_link"} {
+		"officials", "official", "import", "login_link",
+		"announcements", "announce", "announcement"} {
 		t, err := template.New(page).Funcs(funcs).Funcs(officialFuncs).ParseFS(templateFiles, "templates/layout.html", "templates/"+page+".html")
 		if err != nil {
 			return nil, err
@@ -81,6 +82,8 @@ func (h *Handler) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /admin/officials/import", secured(h.session(h.importPage)))
 	mux.Handle("POST /admin/officials/import", secured(h.session(h.changingUpTo(admin.MaxUpload+64<<10, h.previewImport))))
 	mux.Handle("POST /admin/officials/import/commit", secured(h.session(h.changing(h.commitImport))))
+	mux.Handle("POST /admin/questions/{id}/reply", secured(h.session(h.changing(h.replyToQuestion))))
+	h.mountAnnouncements(mux) // announce.go
 }
 
 // secured sets the headers every dashboard response carries: a strict
@@ -134,4 +137,7 @@ type page struct {
 	Session *admin.Session
 	Title   string
 	Data    any
+	// Refresh, when set, reloads the page after that many seconds: pages
+	// whose figures are still moving poll this way, without JavaScript.
+	Refresh int
 }
