@@ -120,3 +120,41 @@ func TestNotBeforeDefersWithoutAnAttempt(t *testing.T) {
 		t.Errorf("%d messages went by SMS; a pacing gap is waited out on WhatsApp", len(sms.messages()))
 	}
 }
+
+// Over WhatsApp's hourly cap an announcement waits for WhatsApp capacity,
+// unless its sender chose to spill to SMS (issue 13, finding 1: it used to
+// go by SMS whatever was chosen, unpriced).
+func TestOverTheCapWaitsUnlessTheAnnouncementSpills(t *testing.T) {
+	f := newFixture(t)
+	announce := func(phone, fallback string) int64 {
+		t.Helper()
+		var a int64
+		if err := f.sql.Get(&a, `INSERT INTO announcements (scope, text, sms_fallback) VALUES ('', 'x', $1) RETURNING id`, fallback); err != nil {
+			t.Fatal(err)
+		}
+		id := f.queueOn("whatsapp", phone, 1, 1)[0]
+		if _, err := f.sql.Exec(`UPDATE outbox SET announcement_id = $1 WHERE id = $2`, a, id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	waits := announce("+6281400020001", "wait")
+	spills := announce("+6281400020002", "spill")
+	capFree := time.Now().Add(time.Hour)
+	wa := namedSender{&fakeSender{fn: func(m dispatch.Message, n int) error {
+		return dispatch.OverCap("hourly-cap", capFree, errors.New("200 bot-initiated WhatsApp messages in the last hour"))
+	}}, "whatsmeow"}
+	sms := namedSender{&fakeSender{}, "twilio"}
+	startBoth(t, f.db, wa, sms, dispatch.Config{Workers: 4})
+	waitUntil(t, "the spilling announcement goes by SMS", func() bool { return len(sms.messages()) == 1 })
+	waitUntil(t, "the waiting one is back in the queue for the hour", func() bool {
+		return f.count(`SELECT count(*) FROM outbox WHERE id = $1 AND status = 'queued' AND attempts = 0
+			AND next_attempt_at > $2`, waits, f.now().Add(50*time.Minute)) == 1
+	})
+	if st, _ := f.status(spills); st != "superseded" {
+		t.Errorf("spilling WhatsApp message is %s; want superseded by its SMS copy", st)
+	}
+	if n := f.count(`SELECT count(*) FROM outbox WHERE fallback_of = $1`, waits); n != 0 {
+		t.Errorf("the announcement that chose to wait got %d SMS copies", n)
+	}
+}

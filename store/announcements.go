@@ -66,6 +66,9 @@ type NewAnnouncement struct {
 	WhatsAppText string
 	SMSParts     []string
 	Content      json.RawMessage
+	// SpillToSMS sends by SMS what WhatsApp's hourly cap cannot carry at
+	// once, instead of waiting for WhatsApp capacity.
+	SpillToSMS bool
 }
 
 // Queued is what sending an announcement wrote.
@@ -81,8 +84,8 @@ type Queued struct {
 
 const (
 	insertAnnouncement = `
-INSERT INTO announcements (admin_id, scope, text, target, send_at, created_at)
-VALUES (NULLIF($1, 0), $2, $3, $4, $5, $6)
+INSERT INTO announcements (admin_id, scope, text, target, send_at, created_at, sms_fallback)
+VALUES (NULLIF($1, 0), $2, $3, $4, $5, $6, CASE WHEN $7 THEN 'spill' ELSE 'wait' END)
 RETURNING id`
 	// enqueueAnnouncement writes the whole audience to the outbox at bulk
 	// priority in one statement: one WhatsApp row per recipient, or one row
@@ -146,7 +149,7 @@ func (d *DB) SendAnnouncement(ctx context.Context, a NewAnnouncement) (Queued, e
 	if _, err := tx.ExecContext(ctx, sortInMemory); err != nil {
 		return q, fmt.Errorf("send announcement: %w", err)
 	}
-	if err := tx.GetContext(ctx, &q.ID, insertAnnouncement, a.AdminID, string(a.Scope), a.Text, string(target), sendAtArg, now); err != nil {
+	if err := tx.GetContext(ctx, &q.ID, insertAnnouncement, a.AdminID, string(a.Scope), a.Text, string(target), sendAtArg, now, a.SpillToSMS); err != nil {
 		return q, fmt.Errorf("send announcement: record it: %w", err)
 	}
 	args := append(a.Audience.args(), sendAt, a.WhatsAppText, pq.Array(a.SMSParts), string(a.Content), q.ID, now)
@@ -185,12 +188,14 @@ type Announcement struct {
 	OptedOut    int             `db:"opted_out"`
 	CreatedAt   time.Time       `db:"created_at"`
 	CancelledAt *time.Time      `db:"cancelled_at"`
-	InScope     bool            `db:"in_scope"`
+	// SMSFallback is wait or spill (NewAnnouncement.SpillToSMS).
+	SMSFallback string `db:"sms_fallback"`
+	InScope     bool   `db:"in_scope"`
 }
 
 const announcementColumns = `
 a.id, a.admin_id, coalesce(ad.name, '') AS admin_name, a.scope, a.text, a.target, a.send_at,
-a.recipients, a.messages, a.sms_segments, a.opted_out, a.created_at, a.cancelled_at`
+a.recipients, a.messages, a.sms_segments, a.opted_out, a.created_at, a.cancelled_at, a.sms_fallback`
 
 const selectAnnouncement = `
 SELECT ` + announcementColumns + `, pamong_within(a.scope, $2) AS in_scope

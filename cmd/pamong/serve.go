@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -102,6 +103,12 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		reg.MustRegister(wa.Collectors()...)
 		health.whatsapp = func() any { return wa.Status() }
 	}
+	// The preview prices announcements by what this process sends with.
+	waCfg, err := loadWhatsAppConfig(os.Getenv)
+	if err != nil {
+		return err
+	}
+	adminAPI.Deployment = deploymentFrom(wa != nil || len(elsewhere) > 0, sms != nil, waCfg)
 	disp := dispatch.New(db, senders, dispatch.Config{
 		Workers: e.cfg.DispatchWorkers, MaxAttempts: e.cfg.MaxAttempts, MaxAge: e.cfg.MaxAge, BackoffBase: e.cfg.RetryBase,
 		FallbackAfter: e.cfg.FallbackAfter, Elsewhere: elsewhere,
