@@ -32,10 +32,10 @@ type Compose struct {
 	// Either way each message waits for 08:00–20:00 in the learner's time
 	// zone.
 	SendAt *time.Time `json:"send_at,omitempty"`
-	// SMSFallback is what becomes of the WhatsApp messages beyond WhatsApp's
+	// OverCap is what becomes of the WhatsApp messages beyond WhatsApp's
 	// hourly cap: "wait" (the default) for WhatsApp capacity, or "spill"
 	// them to SMS, at SMS prices.
-	SMSFallback string `json:"sms_fallback,omitempty"`
+	OverCap string `json:"over_cap,omitempty"`
 }
 
 // Preview is what sending would do.
@@ -49,13 +49,13 @@ type Preview struct {
 	// How they will be reached in this deployment (Deployment): ByWhatsApp
 	// + BySMS + Unreachable = Recipients. With no WhatsApp device everyone
 	// goes by SMS; SpilledToSMS is the part of the WhatsApp users beyond
-	// the hourly cap when SMSFallback is "spill" (included in BySMS);
+	// the hourly cap when OverCap is "spill" (included in BySMS);
 	// Unreachable have no channel here (SMS users without an SMS gateway).
 	ByWhatsApp   int    `json:"by_whatsapp"`
 	BySMS        int    `json:"by_sms"`
 	SpilledToSMS int    `json:"spilled_to_sms"`
 	Unreachable  int    `json:"unreachable"`
-	SMSFallback  string `json:"sms_fallback"`
+	OverCap      string `json:"over_cap"`
 	// WhatsAppHours is how many sending hours the WhatsApp part takes at
 	// the cap, WhatsAppDays that in days of 08:00–20:00 sending, and
 	// WhatsAppTime says it in a line ("60,000 by WhatsApp at 200/hour ≈
@@ -108,13 +108,13 @@ func (s *Service) compose(ctx context.Context, who store.Admin, c Compose) (comp
 	case strings.IndexFunc(out.text, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
 		return out, invalid("the text has a control character; only line breaks and tabs are allowed")
 	}
-	switch out.fallback = strings.ToLower(strings.TrimSpace(c.SMSFallback)); out.fallback {
+	switch out.fallback = strings.ToLower(strings.TrimSpace(c.OverCap)); out.fallback {
 	case "":
-		out.fallback = FallbackWait
-	case FallbackWait, FallbackSpill:
+		out.fallback = OverCapWait
+	case OverCapWait, OverCapSpill:
 	default:
-		return out, invalid("sms_fallback %q: want %q (wait for WhatsApp capacity) or %q (send by SMS what the hourly cap does not carry)",
-			c.SMSFallback, FallbackWait, FallbackSpill)
+		return out, invalid("over_cap %q: want %q (wait for WhatsApp capacity) or %q (send by SMS what the hourly cap does not carry)",
+			c.OverCap, OverCapWait, OverCapSpill)
 	}
 	var err error
 	if out.audience, out.target, err = s.audience(ctx, who, c.Filter); err != nil {
@@ -194,7 +194,7 @@ func (s *Service) Send(ctx context.Context, who store.Admin, c Compose) (Sent, e
 	q, err := s.Store.SendAnnouncement(ctx, store.NewAnnouncement{
 		AdminID: who.ID, Audience: cm.audience, Scope: reach(who.Scope, cm.audience.Regions), Text: cm.text,
 		Target: target, SendAt: cm.sendAt, WhatsAppText: cm.wa, SMSParts: cm.sms, Content: cm.content,
-		SpillToSMS: cm.fallback == FallbackSpill,
+		SpillToSMS: cm.fallback == OverCapSpill,
 	})
 	if err != nil {
 		return Sent{}, err
@@ -241,7 +241,7 @@ type Summary struct {
 	Messages    int             `json:"messages"`
 	SMSSegments int             `json:"sms_segments"`
 	OptedOut    int             `json:"opted_out"`
-	SMSFallback string          `json:"sms_fallback"`
+	OverCap     string          `json:"over_cap"`
 }
 
 // Status is an announcement with where its messages are, live.
@@ -262,7 +262,7 @@ func toSummary(a store.Announcement) Summary {
 	}
 	return Summary{ID: a.ID, Text: a.Text, Target: a.Target, Scope: a.Scope, Admin: name, CreatedAt: a.CreatedAt,
 		SendAt: a.SendAt, CancelledAt: a.CancelledAt, Recipients: a.Recipients, Messages: a.Messages,
-		SMSSegments: a.SMSSegments, OptedOut: a.OptedOut, SMSFallback: a.SMSFallback}
+		SMSSegments: a.SMSSegments, OptedOut: a.OptedOut, OverCap: a.OverCap}
 }
 
 // Status reports where announcement id's messages are. An announcement

@@ -32,10 +32,10 @@ var DefaultDeployment = Deployment{WhatsApp: true, SMS: true, WhatsAppPerHour: 2
 
 // The answers to "what of WhatsApp's share does the cap not carry?".
 const (
-	// FallbackWait waits for WhatsApp capacity: free, but slow.
-	FallbackWait = "wait"
-	// FallbackSpill sends by SMS what the cap does not carry at once.
-	FallbackSpill = "spill"
+	// OverCapWait waits for WhatsApp capacity: free, but slow.
+	OverCapWait = "wait"
+	// OverCapSpill sends by SMS what the cap does not carry at once.
+	OverCapSpill = "spill"
 )
 
 // SendingHoursPerDay is how long bulk messages may leave each day: 08:00
@@ -61,11 +61,11 @@ func (d Deployment) perHour() int {
 // a little more may go by WhatsApp than priced, never less); SMS rows
 // without a gateway fail.
 func (d Deployment) route(p *Preview, preferWA, preferSMS, parts int, fallback string) {
-	p.Deployment, p.SMSFallback = d, fallback
+	p.Deployment, p.OverCap = d, fallback
 	byWA, bySMS := preferWA, preferSMS
 	if !d.WhatsApp || d.perHour() <= 0 {
 		byWA, bySMS = 0, preferWA+preferSMS
-	} else if fallback == FallbackSpill && byWA > d.perHour() {
+	} else if fallback == OverCapSpill && byWA > d.perHour() {
 		p.SpilledToSMS = byWA - d.perHour()
 		byWA, bySMS = d.perHour(), bySMS+p.SpilledToSMS
 	}

@@ -129,7 +129,7 @@ func TestOverTheCapWaitsUnlessTheAnnouncementSpills(t *testing.T) {
 	announce := func(phone, fallback string) int64 {
 		t.Helper()
 		var a int64
-		if err := f.sql.Get(&a, `INSERT INTO announcements (scope, text, sms_fallback) VALUES ('', 'x', $1) RETURNING id`, fallback); err != nil {
+		if err := f.sql.Get(&a, `INSERT INTO announcements (scope, text, over_cap) VALUES ('', 'x', $1) RETURNING id`, fallback); err != nil {
 			t.Fatal(err)
 		}
 		id := f.queueOn("whatsapp", phone, 1, 1)[0]

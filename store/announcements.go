@@ -84,7 +84,7 @@ type Queued struct {
 
 const (
 	insertAnnouncement = `
-INSERT INTO announcements (admin_id, scope, text, target, send_at, created_at, sms_fallback)
+INSERT INTO announcements (admin_id, scope, text, target, send_at, created_at, over_cap)
 VALUES (NULLIF($1, 0), $2, $3, $4, $5, $6, CASE WHEN $7 THEN 'spill' ELSE 'wait' END)
 RETURNING id`
 	// enqueueAnnouncement writes the whole audience to the outbox at bulk
@@ -188,14 +188,14 @@ type Announcement struct {
 	OptedOut    int             `db:"opted_out"`
 	CreatedAt   time.Time       `db:"created_at"`
 	CancelledAt *time.Time      `db:"cancelled_at"`
-	// SMSFallback is wait or spill (NewAnnouncement.SpillToSMS).
-	SMSFallback string `db:"sms_fallback"`
-	InScope     bool   `db:"in_scope"`
+	// OverCap is wait or spill (NewAnnouncement.SpillToSMS).
+	OverCap string `db:"over_cap"`
+	InScope bool   `db:"in_scope"`
 }
 
 const announcementColumns = `
 a.id, a.admin_id, coalesce(ad.name, '') AS admin_name, a.scope, a.text, a.target, a.send_at,
-a.recipients, a.messages, a.sms_segments, a.opted_out, a.created_at, a.cancelled_at, a.sms_fallback`
+a.recipients, a.messages, a.sms_segments, a.opted_out, a.created_at, a.cancelled_at, a.over_cap`
 
 const selectAnnouncement = `
 SELECT ` + announcementColumns + `, pamong_within(a.scope, $2) AS in_scope

@@ -89,7 +89,7 @@ UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, lease_until =
 FROM due WHERE o.id = due.id
 RETURNING o.id, o.learner_id, o.channel, o.provider, o.to_address, o.text, o.segments, o.attempts, o.priority = 1,
           coalesce(jsonb_path_query_first(o.content, '$[*].attachment') #>> '{}', ''),
-          coalesce((SELECT a.sms_fallback = 'spill' FROM announcements a WHERE a.id = o.announcement_id), false)`
+          coalesce((SELECT a.over_cap = 'spill' FROM announcements a WHERE a.id = o.announcement_id), false)`
 	claimDueFront = claimFront + claimRule
 	claimDueDeep  = claimDeep + claimRule
 )

@@ -58,7 +58,7 @@ func announceCmd(ctx context.Context, e *env, args []string) error {
 	}
 	c := admin.Compose{Text: *text, Filter: admin.Filter{Regions: regions, Roles: roles, Status: statuses, Channels: channels}}
 	if *spill {
-		c.SMSFallback = admin.FallbackSpill
+		c.OverCap = admin.OverCapSpill
 	}
 	if *textFile != "" {
 		if c.Text != "" {
