@@ -55,11 +55,21 @@ type Service struct {
 	Store Store
 	// SMSPrice is what one SMS segment costs, in rupiah, for previews.
 	SMSPrice int
+	// Deployment is which channels carry announcements here, and how fast
+	// WhatsApp may; nil is DefaultDeployment.
+	Deployment *Deployment
 	// CourseID is the course whose progress the course-status filter of
 	// announcements and lists looks at; "" looks at any course.
 	CourseID string
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+}
+
+func (s *Service) deployment() Deployment {
+	if s.Deployment != nil {
+		return *s.Deployment
+	}
+	return DefaultDeployment
 }
 
 func (s *Service) now() time.Time {

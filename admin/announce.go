@@ -32,15 +32,38 @@ type Compose struct {
 	// Either way each message waits for 08:00–20:00 in the learner's time
 	// zone.
 	SendAt *time.Time `json:"send_at,omitempty"`
+	// OverCap is what becomes of the WhatsApp messages beyond WhatsApp's
+	// hourly cap: "wait" (the default) for WhatsApp capacity, or "spill"
+	// them to SMS, at SMS prices.
+	OverCap string `json:"over_cap,omitempty"`
 }
 
 // Preview is what sending would do.
 type Preview struct {
-	// Recipients are WhatsApp + SMS; opted-out learners are not among them.
+	// Recipients are WhatsApp + SMS, counted by the channel each learner
+	// prefers; opted-out learners are not among them.
 	Recipients int `json:"recipients"`
 	WhatsApp   int `json:"whatsapp"`
 	SMS        int `json:"sms"`
 	OptedOut   int `json:"opted_out"`
+	// How they will be reached in this deployment (Deployment): ByWhatsApp
+	// + BySMS + Unreachable = Recipients. With no WhatsApp device everyone
+	// goes by SMS; SpilledToSMS is the part of the WhatsApp users beyond
+	// the hourly cap when OverCap is "spill" (included in BySMS);
+	// Unreachable have no channel here (SMS users without an SMS gateway).
+	ByWhatsApp   int    `json:"by_whatsapp"`
+	BySMS        int    `json:"by_sms"`
+	SpilledToSMS int    `json:"spilled_to_sms"`
+	Unreachable  int    `json:"unreachable"`
+	OverCap      string `json:"over_cap"`
+	// WhatsAppHours is how many sending hours the WhatsApp part takes at
+	// the cap, WhatsAppDays that in days of 08:00–20:00 sending, and
+	// WhatsAppTime says it in a line ("60,000 by WhatsApp at 200/hour ≈
+	// 25 days of 08:00–20:00 sending (300 hours)").
+	WhatsAppHours float64    `json:"whatsapp_hours"`
+	WhatsAppDays  float64    `json:"whatsapp_days"`
+	WhatsAppTime  string     `json:"whatsapp_time,omitempty"`
+	Deployment    Deployment `json:"deployment"`
 	// HeldForQuietHours are recipients whose local time at the send time
 	// is outside 08:00–20:00: theirs waits for 08:00.
 	HeldForQuietHours int `json:"held_for_quiet_hours"`
@@ -48,7 +71,7 @@ type Preview struct {
 	// GSM-7 segment, numbered (1/n) when there are several.
 	WhatsAppText string   `json:"whatsapp_text"`
 	SMSParts     []string `json:"sms_parts"`
-	// SMSSegments is SMS recipients × parts; EstimatedCost that times
+	// SMSSegments is BySMS × parts; EstimatedCost that times
 	// SMSPrice, in rupiah (WhatsApp messages cost nothing per message; an
 	// SMS fallback of a WhatsApp message that was not delivered would add
 	// to it).
@@ -70,6 +93,7 @@ type composed struct {
 	sms      []string
 	content  []byte
 	sendAt   time.Time
+	fallback string
 }
 
 // compose validates c for who and renders it for both channels.
@@ -83,6 +107,14 @@ func (s *Service) compose(ctx context.Context, who store.Admin, c Compose) (comp
 		return out, invalid("the text has %d characters; at most %d", n, MaxTextRunes)
 	case strings.IndexFunc(out.text, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
 		return out, invalid("the text has a control character; only line breaks and tabs are allowed")
+	}
+	switch out.fallback = strings.ToLower(strings.TrimSpace(c.OverCap)); out.fallback {
+	case "":
+		out.fallback = OverCapWait
+	case OverCapWait, OverCapSpill:
+	default:
+		return out, invalid("over_cap %q: want %q (wait for WhatsApp capacity) or %q (send by SMS what the hourly cap does not carry)",
+			c.OverCap, OverCapWait, OverCapSpill)
 	}
 	var err error
 	if out.audience, out.target, err = s.audience(ctx, who, c.Filter); err != nil {
@@ -128,10 +160,9 @@ func (s *Service) Preview(ctx context.Context, who store.Admin, c Compose) (Prev
 	}
 	p := Preview{
 		Recipients: n.WhatsApp + n.SMS, WhatsApp: n.WhatsApp, SMS: n.SMS, OptedOut: n.OptedOut, HeldForQuietHours: n.Held,
-		WhatsAppText: cm.wa, SMSParts: cm.sms, SMSSegments: n.SMS * len(cm.sms), SMSPrice: s.SMSPrice,
-		Currency: "IDR", Target: cm.target,
+		WhatsAppText: cm.wa, SMSParts: cm.sms, SMSPrice: s.SMSPrice, Currency: "IDR", Target: cm.target,
 	}
-	p.EstimatedCost = p.SMSSegments * s.SMSPrice
+	s.deployment().route(&p, n.WhatsApp, n.SMS, len(cm.sms), cm.fallback)
 	if !cm.sendAt.IsZero() {
 		p.SendAt = &cm.sendAt
 	}
@@ -163,16 +194,17 @@ func (s *Service) Send(ctx context.Context, who store.Admin, c Compose) (Sent, e
 	q, err := s.Store.SendAnnouncement(ctx, store.NewAnnouncement{
 		AdminID: who.ID, Audience: cm.audience, Scope: reach(who.Scope, cm.audience.Regions), Text: cm.text,
 		Target: target, SendAt: cm.sendAt, WhatsAppText: cm.wa, SMSParts: cm.sms, Content: cm.content,
+		SpillToSMS: cm.fallback == OverCapSpill,
 	})
 	if err != nil {
 		return Sent{}, err
 	}
 	out := Sent{ID: q.ID, Messages: q.Messages, Preview: Preview{
 		Recipients: q.Recipients, SMS: q.SMSSegments / len(cm.sms), OptedOut: q.OptedOut, HeldForQuietHours: q.Held,
-		WhatsAppText: cm.wa, SMSParts: cm.sms, SMSSegments: q.SMSSegments, SMSPrice: s.SMSPrice,
-		EstimatedCost: q.SMSSegments * s.SMSPrice, Currency: "IDR", Target: cm.target,
+		WhatsAppText: cm.wa, SMSParts: cm.sms, SMSPrice: s.SMSPrice, Currency: "IDR", Target: cm.target,
 	}}
 	out.WhatsApp = out.Recipients - out.SMS
+	s.deployment().route(&out.Preview, out.WhatsApp, out.SMS, len(cm.sms), cm.fallback)
 	if !cm.sendAt.IsZero() {
 		out.SendAt = &cm.sendAt
 	}
@@ -209,6 +241,7 @@ type Summary struct {
 	Messages    int             `json:"messages"`
 	SMSSegments int             `json:"sms_segments"`
 	OptedOut    int             `json:"opted_out"`
+	OverCap     string          `json:"over_cap"`
 }
 
 // Status is an announcement with where its messages are, live.
@@ -229,7 +262,7 @@ func toSummary(a store.Announcement) Summary {
 	}
 	return Summary{ID: a.ID, Text: a.Text, Target: a.Target, Scope: a.Scope, Admin: name, CreatedAt: a.CreatedAt,
 		SendAt: a.SendAt, CancelledAt: a.CancelledAt, Recipients: a.Recipients, Messages: a.Messages,
-		SMSSegments: a.SMSSegments, OptedOut: a.OptedOut}
+		SMSSegments: a.SMSSegments, OptedOut: a.OptedOut, OverCap: a.OverCap}
 }
 
 // Status reports where announcement id's messages are. An announcement

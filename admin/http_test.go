@@ -307,3 +307,42 @@ func TestAPIStrictImportIsAllOrNothing(t *testing.T) {
 		t.Fatalf("not a CSV: %d", code)
 	}
 }
+
+// The preview prices what this deployment does: without a WhatsApp device
+// the WhatsApp users' announcement goes by SMS, and costs what SMS costs
+// (it was priced at Rp 0: issue 13, finding 1).
+func TestPreviewKnowsTheDeployment(t *testing.T) {
+	f := newFixture(t)
+	var rep admin.ImportReport
+	f.call(f.national, "POST", "/api/v1/officials/import", officialsCSV, &rep)
+	text := `{"text":"Rapat desa Senin pukul 09.00."}`
+	f.svc.Deployment = &admin.Deployment{SMS: true, WhatsAppPerHour: 200}
+	var p admin.Preview
+	if code := f.call(f.lobar, "POST", "/api/v1/announcements/preview", text, &p); code != 200 {
+		t.Fatalf("preview: %d", code)
+	}
+	if p.WhatsApp != 1 || p.SMS != 2 || p.ByWhatsApp != 0 || p.BySMS != 3 || p.SMSSegments != 3 || p.EstimatedCost != 1050 || p.Deployment.WhatsApp {
+		t.Fatalf("without WhatsApp: %+v", p)
+	}
+	f.svc.Deployment = &admin.Deployment{WhatsApp: true, SMS: true, WhatsAppPerHour: 200}
+	if f.call(f.lobar, "POST", "/api/v1/announcements/preview", `{"text":"Rapat desa Senin pukul 09.00.","over_cap":"spill"}`, &p); p.ByWhatsApp != 1 ||
+		p.BySMS != 2 || p.EstimatedCost != 700 || p.OverCap != "spill" || p.WhatsAppTime != "1 by WhatsApp at 200/hour ≈ 1 min" {
+		t.Fatalf("with WhatsApp: %+v", p)
+	}
+	if code := f.call(f.lobar, "POST", "/api/v1/announcements/preview", `{"text":"x","over_cap":"sms"}`, nil); code != 400 {
+		t.Fatalf("an unknown over_cap: %d, want 400", code)
+	}
+	// The choice is kept with the announcement, where the dispatcher reads it.
+	var sent admin.Sent
+	if code := f.call(f.lobar, "POST", "/api/v1/announcements", `{"text":"Rapat desa.","over_cap":"spill"}`, &sent); code != 201 {
+		t.Fatalf("send: %d", code)
+	}
+	var st admin.Status
+	f.call(f.lobar, "GET", "/api/v1/announcements/"+itoa(sent.ID), "", &st)
+	if st.OverCap != "spill" || sent.OverCap != "spill" {
+		t.Fatalf("over_cap sent %q, kept %q; want spill", sent.OverCap, st.OverCap)
+	}
+	if n := f.count(`SELECT count(*) FROM announcements WHERE id = ` + itoa(sent.ID) + ` AND over_cap = 'spill'`); n != 1 {
+		t.Fatal("the announcement row does not say spill")
+	}
+}

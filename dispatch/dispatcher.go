@@ -17,6 +17,7 @@ type Store interface {
 	ClaimDue(ctx context.Context, channels []string, limit int, lease time.Duration) ([]Message, error)
 	MarkSent(ctx context.Context, sent []Sent) error
 	MarkRetry(ctx context.Context, retries []Retry, maxAttempts int, oldest time.Time) (statuses []string, err error)
+	MarkDeferred(ctx context.Context, deferred []Deferral) error
 	MarkFailed(ctx context.Context, id int64, sendErr string, optedOut bool) error
 	ReleaseExpired(ctx context.Context, keep []int64) (int64, error)
 	Release(ctx context.Context, ids []int64) error
@@ -39,6 +40,15 @@ type Retry struct {
 	Next  time.Time
 }
 
+// Deferral puts a claimed message back in the queue for Wait, until its
+// channel has room for it; it does not count as an attempt. It is a
+// duration, not a time, because the store keeps its own clock.
+type Deferral struct {
+	ID     int64
+	Reason string
+	Wait   time.Duration
+}
+
 // Config tunes the dispatcher; zero fields take the defaults.
 type Config struct {
 	// Workers is how many sends may be in flight at once (default 8).
@@ -59,7 +69,10 @@ type Config struct {
 	// (defaults 5s and 15m).
 	BackoffBase, BackoffMax time.Duration
 	// Rates limits each channel in messages per second; an SMS costs one
-	// token per segment. A channel without a rate is not limited.
+	// token per segment. A channel without a rate is not limited. The
+	// limit is taken before the claim: no more rows of a channel are
+	// claimed than its limiter lets go now, so that no worker ever waits
+	// on it while holding a lease.
 	Rates map[string]float64
 	// FallbackAfter is how long a WhatsApp message may go without a
 	// delivery receipt before it is sent again by SMS (default 10m).
@@ -114,8 +127,9 @@ type Dispatcher struct {
 	inHandMu sync.Mutex
 	inHand   map[int64]bool
 	// sent and retries write those outcomes in batches (batch.go).
-	sent    batch[Sent, struct{}]
-	retries batch[Retry, string]
+	sent      batch[Sent, struct{}]
+	retries   batch[Retry, string]
+	deferrals batch[Deferral, struct{}]
 }
 
 // New makes a dispatcher; senders maps a channel ("sms", "whatsapp") to the
@@ -201,7 +215,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			// marked as ours are never lost with the answer; rows claimed
 			// by a stopping dispatcher are handed back at once.
 			claimCtx, cancelClaim := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			msgs, err := d.store.ClaimDue(claimCtx, d.channels, free, d.cfg.Lease)
+			msgs, err := d.claim(claimCtx, free)
 			cancelClaim()
 			if err == nil && ctx.Err() != nil && len(msgs) > 0 {
 				ids := make([]int64, len(msgs))
@@ -325,25 +339,10 @@ func (d *Dispatcher) fallBack(ctx context.Context, m Message, reason error, notO
 
 // send offers one claimed message to its provider and records the answer
 // (see persist: the answer is written even when the dispatcher is stopping).
+// Nothing here waits for capacity: a channel without room for the message
+// now (its rate, WhatsApp's pacing or hourly cap) answers "not before T"
+// and the row goes back to the queue until T (deferUntil).
 func (d *Dispatcher) send(ctx context.Context, m Message) {
-	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancel()
-	if lim := d.limiters[m.Channel]; lim != nil {
-		// An SMS is charged per segment; anything else is one message. A
-		// request larger than the burst could never be granted.
-		tokens := 1
-		if m.Channel == sms {
-			tokens = min(max(1, m.Segments), lim.Burst())
-		}
-		if err := lim.WaitN(ctx, tokens); err != nil {
-			// Stopping (or a burst the limiter can never allow): hand the
-			// row back untouched rather than count an attempt.
-			if err := d.store.Release(record, []int64{m.ID}); err != nil {
-				d.log.Error("release outbox row", "msg_id", m.ID, "err", err)
-			}
-			return
-		}
-	}
 	log := d.log.With("msg_id", m.ID, "learner", m.LearnerID, "channel", m.Channel)
 	sender, ok := d.routes[m.Provider]
 	if !ok {
@@ -359,6 +358,11 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 		d.recordFailed(ctx, m, reason, false, log)
 		return
 	}
+	reserved, full := d.takeRate(m)
+	if full != nil {
+		d.deferUntil(ctx, m, full, log)
+		return
+	}
 	sendCtx, cancelSend := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.SendTimeout)
 	start := time.Now()
 	providerID, err := sender.Send(sendCtx, m)
@@ -369,6 +373,20 @@ func (d *Dispatcher) send(ctx context.Context, m Message) {
 		return
 	}
 	var se *SendError
+	if errors.As(err, &se) && !se.NotBefore.IsZero() {
+		// Nothing left: the rate taken for it is given back.
+		if reserved != nil {
+			reserved.CancelAt(d.now())
+		}
+		if se.OverCap && m.SpillToSMS && m.Channel == whatsApp && d.canFallBack() {
+			// The sender of the announcement chose to pay for SMS rather
+			// than wait for WhatsApp capacity (and the preview priced it).
+			d.fallBack(ctx, m, err, false, log)
+			return
+		}
+		d.deferUntil(ctx, m, se, log)
+		return
+	}
 	if errors.As(err, &se) && se.Fallback {
 		d.fallBack(ctx, m, err, se.NotOnChannel, log)
 		return

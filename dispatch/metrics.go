@@ -19,7 +19,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pamong_outbox_messages_total",
-			Help: "Outbound messages by channel and what became of a send attempt (sent, retried, failed, fell_back to SMS).",
+			Help: "Outbound messages by channel and what became of a send attempt (sent, retried, failed, fell_back to SMS, deferred for want of capacity).",
 		}, []string{"channel", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "pamong_send_duration_seconds",

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Message is one outbox row as a sender needs it.
@@ -25,6 +26,10 @@ type Message struct {
 	// Bulk is bot-initiated traffic (announcements, reminders), as opposed
 	// to a reply to the learner's own message; WhatsApp paces it.
 	Bulk bool
+	// SpillToSMS says the sender of the announcement chose, at compose
+	// time, that what WhatsApp's hourly cap cannot carry goes by SMS
+	// instead of waiting for WhatsApp capacity.
+	SpillToSMS bool
 	// Attachment names a document sent with the text where the channel
 	// can (the certificate PDF on WhatsApp); SMS ignores it.
 	Attachment string
@@ -57,10 +62,22 @@ type SendError struct {
 	// NotOnChannel means the recipient cannot be reached on this channel at
 	// all (not on WhatsApp): fall back, and prefer SMS for them from now on.
 	NotOnChannel bool
-	Err          error
+	// NotBefore, when set, means the channel has no capacity for this
+	// message before then (pacing, a rate, an hourly cap): the message was
+	// not offered to anyone, and goes back to the queue until then without
+	// counting an attempt.
+	NotBefore time.Time
+	// OverCap means NotBefore comes from the channel's cap rather than a
+	// short gap of pacing: an announcement whose sender chose to spill to
+	// SMS goes by SMS instead of waiting.
+	OverCap bool
+	Err     error
 }
 
 func (e *SendError) Error() string {
+	if !e.NotBefore.IsZero() {
+		return fmt.Sprintf("no capacity (%s) until %s: %v", e.Code, e.NotBefore.UTC().Format(time.RFC3339), e.Err)
+	}
 	kind := "retryable"
 	if e.Permanent {
 		kind = "permanent"
@@ -90,6 +107,20 @@ func OptedOut(code string, err error) error {
 // now; the dispatcher sends it by SMS instead.
 func Unavailable(code string, err error) error {
 	return &SendError{Code: code, Fallback: true, Err: err}
+}
+
+// NotBefore wraps err as the channel having no capacity for the message
+// before t: the dispatcher puts it back in the queue until t, and the
+// worker is free at once (nobody waits while holding a lease).
+func NotBefore(code string, t time.Time, err error) error {
+	return &SendError{Code: code, NotBefore: t, Err: err}
+}
+
+// OverCap is NotBefore for a channel's cap (WhatsApp's bulk messages per
+// hour): the message waits for capacity, or spills to SMS when its sender
+// chose so.
+func OverCap(code string, t time.Time, err error) error {
+	return &SendError{Code: code, NotBefore: t, OverCap: true, Err: err}
 }
 
 // NotOnChannel wraps err as the recipient not being on the channel at all.

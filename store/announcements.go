@@ -92,6 +92,9 @@ type NewAnnouncement struct {
 	WhatsAppText string
 	SMSParts     []string
 	Content      json.RawMessage
+	// SpillToSMS sends by SMS what WhatsApp's hourly cap cannot carry at
+	// once, instead of waiting for WhatsApp capacity.
+	SpillToSMS bool
 }
 
 // Queued is what sending an announcement wrote.
@@ -110,8 +113,8 @@ type Queued struct {
 
 const (
 	insertAnnouncement = `
-INSERT INTO announcements (admin_id, scope, text, target, send_at, created_at, content)
-VALUES (NULLIF($1, 0), $2, $3, $4, $5, $6, $7)
+INSERT INTO announcements (admin_id, scope, text, target, send_at, created_at, content, over_cap)
+VALUES (NULLIF($1, 0), $2, $3, $4, $5, $6, $7, CASE WHEN $8 THEN 'spill' ELSE 'wait' END)
 RETURNING id`
 	// enqueueAnnouncement writes the whole audience to the outbox at bulk
 	// priority in one statement: one WhatsApp row per recipient, or one row
@@ -180,7 +183,7 @@ func (d *DB) SendAnnouncement(ctx context.Context, a NewAnnouncement) (Queued, e
 	if _, err := tx.ExecContext(ctx, inMemory); err != nil {
 		return q, fmt.Errorf("send announcement: %w", err)
 	}
-	if err := tx.GetContext(ctx, &q.ID, insertAnnouncement, a.AdminID, string(a.Scope), a.Text, string(target), sendAtArg, now, content); err != nil {
+	if err := tx.GetContext(ctx, &q.ID, insertAnnouncement, a.AdminID, string(a.Scope), a.Text, string(target), sendAtArg, now, content, a.SpillToSMS); err != nil {
 		return q, fmt.Errorf("send announcement: record it: %w", err)
 	}
 	args := append(a.Audience.args(), sendAt, a.WhatsAppText, pq.Array(a.SMSParts), q.ID, now)
@@ -219,12 +222,14 @@ type Announcement struct {
 	OptedOut    int             `db:"opted_out"`
 	CreatedAt   time.Time       `db:"created_at"`
 	CancelledAt *time.Time      `db:"cancelled_at"`
-	InScope     bool            `db:"in_scope"`
+	// OverCap is wait or spill (NewAnnouncement.SpillToSMS).
+	OverCap string `db:"over_cap"`
+	InScope bool   `db:"in_scope"`
 }
 
 const announcementColumns = `
 a.id, a.admin_id, coalesce(ad.name, '') AS admin_name, a.scope, a.text, a.target, a.send_at,
-a.recipients, a.messages, a.sms_segments, a.opted_out, a.created_at, a.cancelled_at`
+a.recipients, a.messages, a.sms_segments, a.opted_out, a.created_at, a.cancelled_at, a.over_cap`
 
 const selectAnnouncement = `
 SELECT ` + announcementColumns + `, pamong_within(a.scope, $2) AS in_scope

@@ -85,7 +85,8 @@ WITH due AS (
 UPDATE outbox o SET status = 'sending', attempts = o.attempts + 1, lease_until = $4, updated_at = $1
 FROM due WHERE o.id = due.id
 RETURNING o.id, o.learner_id, o.channel, o.provider, o.to_address, o.text, o.segments, o.attempts, o.priority = 1,
-          coalesce(jsonb_path_query_first(o.content, '$[*].attachment') #>> '{}', '')`
+          coalesce(jsonb_path_query_first(o.content, '$[*].attachment') #>> '{}', ''),
+          coalesce((SELECT a.over_cap = 'spill' FROM announcements a WHERE a.id = o.announcement_id), false)`
 	claimDueFront = claimFront + claimRule
 	claimDueDeep  = claimDeep + claimRule
 )
@@ -121,7 +122,7 @@ func (d *DB) ClaimDue(ctx context.Context, channels []string, limit int, lease t
 	var msgs []dispatch.Message
 	for rows.Next() {
 		var m dispatch.Message
-		if err := rows.Scan(&m.ID, &m.LearnerID, &m.Channel, &m.Provider, &m.To, &m.Text, &m.Segments, &m.Attempt, &m.Bulk, &m.Attachment); err != nil {
+		if err := rows.Scan(&m.ID, &m.LearnerID, &m.Channel, &m.Provider, &m.To, &m.Text, &m.Segments, &m.Attempt, &m.Bulk, &m.Attachment, &m.SpillToSMS); err != nil {
 			return nil, fmt.Errorf("claim outbox rows: %w", err)
 		}
 		msgs = append(msgs, m)

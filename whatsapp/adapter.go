@@ -39,7 +39,8 @@ type Config struct {
 	// BulkJitter varies each gap by up to ± this fraction (default 0.5).
 	BulkJitter float64
 	// BulkPerHour caps bot-initiated messages in any hour; beyond it they
-	// go by SMS (default 200; negative: none at all by WhatsApp).
+	// wait for the hour to free up, or go by SMS where the announcement
+	// chose to spill (default 200; negative: none at all by WhatsApp).
 	BulkPerHour int
 	// Pause is how long bot-initiated sending stops after WhatsApp answers
 	// 463 (reach-out timelock) or 429 (rate over limit), and the length of
@@ -125,6 +126,8 @@ type Adapter struct {
 	pauseReason     string
 	nextBulk        time.Time
 	bulkSent        []time.Time // bot-initiated sends of the last hour
+	promised        time.Time   // the turn after the last one promised (pacing.go)
+	capLogged       bool        // the hourly cap's warning is logged once a spell
 	keepAliveMisses int
 	reconnecting    bool
 	downSince       time.Time          // when the connection went away; zero while up

@@ -18,67 +18,72 @@ import (
 //   - capped: at most BulkPerHour in any hour;
 //   - paused for Pause after WhatsApp answers 463 (reach-out timelock) or
 //     429 (rate over limit), and until a temporary ban ends.
-// A bulk message that the cap or a pause keeps from WhatsApp is refused
-// with dispatch.Unavailable, so the dispatcher sends it by SMS at once.
+// Nothing here waits: the dispatcher's worker holds a lease on the row, and
+// a worker asleep for its turn could outlive it (issue 13, finding 2). A
+// bulk message whose turn has not come is answered dispatch.NotBefore (the
+// pacing gap) or dispatch.OverCap (the hourly cap), and the dispatcher puts
+// it back in the queue until then without counting an attempt; over the cap
+// it goes by SMS only when its announcement chose to spill. A pause after
+// 463/429 or a ban still sends bulk by SMS at once (dispatch.Unavailable):
+// WhatsApp has told us to stop, and nobody knows for how long.
 
-// sendMargin is the time kept for the send itself out of the dispatcher's
-// deadline when waiting for a bulk turn.
-const sendMargin = 5 * time.Second
+// promiseHorizon bounds how far ahead a refused bulk message is told to
+// come back. Each refusal is given its own turn, one BulkInterval after the
+// last one promised, so that a backlog comes back spread out at the pace
+// it can go rather than all at once (each comes back about once, instead of
+// every message being refused again at every turn); beyond the horizon the
+// turns are not counted, so that promises to messages that were then
+// cancelled do not hold back later traffic for longer than that.
+const promiseHorizon = time.Hour
 
-// waitBulkTurn waits for the next slot of bot-initiated traffic, or says
-// why the message must go by SMS.
-func (a *Adapter) waitBulkTurn(ctx context.Context) error {
-	maxWait := time.Duration(-1) // no limit
-	if dl, ok := ctx.Deadline(); ok {
-		maxWait = max(time.Until(dl)-sendMargin, 0)
-	}
-	wait, err := a.reserveBulk(maxWait)
-	if err != nil {
-		return err
-	}
-	if wait > 0 {
-		if err := a.sleep(ctx, wait); err != nil {
-			return dispatch.Retryable("paced", fmt.Errorf("wait for a bulk WhatsApp slot: %w", err))
-		}
-	}
-	return nil
-}
-
-// reserveBulk takes the next bulk slot and returns how long to wait for
-// it. A slot further away than maxWait (when not negative) is not taken:
-// the dispatcher's send would time out first, so the message is handed back
-// to be retried.
-func (a *Adapter) reserveBulk(maxWait time.Duration) (time.Duration, error) {
+// takeBulkTurn takes the bulk slot now, or says when to come back (or why
+// the message must go by SMS).
+func (a *Adapter) takeBulkTurn() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
 	if a.cfg.BulkPerHour < 0 {
-		return 0, dispatch.Unavailable("bulk-off", fmt.Errorf("bot-initiated WhatsApp messages are switched off"))
+		return dispatch.Unavailable("bulk-off", fmt.Errorf("bot-initiated WhatsApp messages are switched off"))
 	}
 	if now.Before(a.pausedUntil) {
-		return 0, dispatch.Unavailable(a.pauseReason, fmt.Errorf("bot-initiated WhatsApp sending is paused until %s (%s)",
+		return dispatch.Unavailable(a.pauseReason, fmt.Errorf("bot-initiated WhatsApp sending is paused until %s (%s)",
 			a.pausedUntil.Format(time.RFC3339), a.pauseReason))
 	}
 	a.bulkSent = a.recentBulkLocked(now)
 	if len(a.bulkSent) >= a.cfg.BulkPerHour {
-		until := a.bulkSent[0].Add(time.Hour)
-		a.pauseLocked(until, "hourly-cap")
-		a.log.Warn("hourly cap of bot-initiated WhatsApp messages reached: they go by SMS until it frees up",
-			"cap", a.cfg.BulkPerHour, "until", until)
-		return 0, dispatch.Unavailable("hourly-cap", fmt.Errorf("%d bot-initiated WhatsApp messages in the last hour, the cap", len(a.bulkSent)))
+		free := a.bulkSent[len(a.bulkSent)-a.cfg.BulkPerHour].Add(time.Hour)
+		if !a.capLogged {
+			a.capLogged = true
+			a.log.Warn("hourly cap of bot-initiated WhatsApp messages reached: they wait for it to free up (or go by SMS where the announcement chose to spill)",
+				"cap", a.cfg.BulkPerHour, "until", free)
+		}
+		return dispatch.OverCap("hourly-cap", a.promiseLocked(now, free),
+			fmt.Errorf("%d bot-initiated WhatsApp messages in the last hour, the cap", len(a.bulkSent)))
 	}
-	at := now
-	if a.nextBulk.After(at) {
-		at = a.nextBulk
-	}
-	wait := at.Sub(now)
-	if maxWait >= 0 && wait > maxWait {
-		return 0, dispatch.Retryable("paced", fmt.Errorf("the next bulk WhatsApp slot is %s away, beyond this send's deadline", wait))
+	a.capLogged = false
+	if a.nextBulk.After(now) {
+		return dispatch.NotBefore("paced", a.promiseLocked(now, a.nextBulk),
+			fmt.Errorf("the next bulk WhatsApp slot is %s away", a.nextBulk.Sub(now).Round(time.Millisecond)))
 	}
 	gap := float64(a.cfg.BulkInterval) * (1 + a.cfg.BulkJitter*(2*a.random()-1))
-	a.nextBulk = at.Add(time.Duration(gap))
-	a.bulkSent = append(a.bulkSent, at)
-	return wait, nil
+	a.nextBulk = now.Add(time.Duration(gap))
+	a.bulkSent = append(a.bulkSent, now)
+	return nil
+}
+
+// promiseLocked is the turn a refused bulk message is told to come back
+// at: earliest, or one interval after the last turn promised, within the
+// horizon; a.mu must be held.
+func (a *Adapter) promiseLocked(now, earliest time.Time) time.Time {
+	at := earliest
+	if a.promised.After(at) {
+		at = a.promised
+	}
+	if limit := now.Add(promiseHorizon); at.After(limit) {
+		at = limit
+	}
+	a.promised = at.Add(a.cfg.BulkInterval)
+	return at
 }
 
 // recentBulkLocked is the bulk slots of the hour up to now (and any taken

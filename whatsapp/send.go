@@ -28,8 +28,8 @@ const (
 )
 
 // Send hands one outbox message to WhatsApp and returns its message id.
-// Bot-initiated messages (m.Bulk) wait for their turn under the ban-safety
-// policy (pacing.go). Whatever WhatsApp cannot carry now comes back as
+// Bot-initiated messages (m.Bulk) take their turn under the ban-safety
+// policy (pacing.go), or are told when to come back: nothing waits here. Whatever WhatsApp cannot carry now comes back as
 // dispatch.Unavailable (the dispatcher sends it by SMS), a number without
 // WhatsApp as dispatch.NotOnChannel.
 func (a *Adapter) Send(ctx context.Context, m dispatch.Message) (string, error) {
@@ -41,7 +41,7 @@ func (a *Adapter) Send(ctx context.Context, m dispatch.Message) (string, error) 
 		return "", dispatch.Permanent("bad-number", err)
 	}
 	if m.Bulk {
-		if err := a.waitBulkTurn(ctx); err != nil {
+		if err := a.takeBulkTurn(); err != nil {
 			return "", err
 		}
 	}
@@ -90,6 +90,10 @@ func (a *Adapter) usable(ctx context.Context) error {
 	}
 	return nil
 }
+
+// sendMargin is the time kept for the send itself out of the dispatcher's
+// deadline when waiting for a dropped connection.
+const sendMargin = 5 * time.Second
 
 // numberDigits turns "+628…" into WhatsApp's user part "628…".
 func numberDigits(e164 string) (string, error) {

@@ -43,7 +43,13 @@ func (a *Adapter) Status() Status {
 	if now.Before(a.pausedUntil) {
 		s.PausedUntil, s.PauseReason = a.pausedUntil, a.pauseReason
 	}
-	s.BulkLastHour = len(a.recentBulkLocked(now))
+	recent := a.recentBulkLocked(now)
+	s.BulkLastHour = len(recent)
+	if n := a.cfg.BulkPerHour; n > 0 && len(recent) >= n {
+		if free := recent[len(recent)-n].Add(time.Hour); free.After(s.PausedUntil) {
+			s.PausedUntil, s.PauseReason = free, "hourly-cap"
+		}
+	}
 	return s
 }
 
@@ -65,7 +71,7 @@ func (a *Adapter) Collectors() []prometheus.Collector {
 			func(s Status) bool { return s.Connected }),
 		gauge("pamong_whatsapp_logged_out", "1 when WhatsApp logged the device out: pair again.",
 			func(s Status) bool { return s.LoggedOut }),
-		gauge("pamong_whatsapp_paused", "1 while bot-initiated WhatsApp messages go by SMS (463/429, temporary ban, hourly cap).",
+		gauge("pamong_whatsapp_paused", "1 while bot-initiated WhatsApp messages do not go by WhatsApp (463/429 or a temporary ban: by SMS; hourly cap: they wait).",
 			func(s Status) bool { return !s.PausedUntil.IsZero() }),
 	}
 }

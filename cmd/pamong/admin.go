@@ -153,11 +153,17 @@ func adminService(ctx context.Context, e *env) (*admin.Service, *store.DB, error
 	if err != nil {
 		return nil, nil, err
 	}
-	db, err := openStore(ctx, e, newLogger(e))
+	log := newLogger(e)
+	db, err := openStore(ctx, e, log)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &admin.Service{Store: db, SMSPrice: e.cfg.SMSPrice, CourseID: course.ID}, db, nil
+	dep, err := cliDeployment(ctx, e, log)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return &admin.Service{Store: db, SMSPrice: e.cfg.SMSPrice, CourseID: course.ID, Deployment: dep}, db, nil
 }
 
 // operator is whom the CLI acts as: the operator has the database and may

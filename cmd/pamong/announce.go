@@ -15,7 +15,7 @@ import (
 )
 
 const announceSynopsis = `announce --text TEXT | --text-file FILE [--region CODE]... [--role ROLE]... [--status STATUS]...
-                [--channel whatsapp|sms] [--send-at TIME] [--scope CODE] [--dry-run] [--json]
+                [--channel whatsapp|sms] [--send-at TIME] [--spill-to-sms] [--scope CODE] [--dry-run] [--json]
        pamong announce status ID [--json]
        pamong announce cancel ID
        pamong announce list
@@ -24,8 +24,11 @@ Sends an announcement to the officials who match every filter given (each filter
 comma-separated: --role Kades,Sekdes): regions are code prefixes, roles names or abbreviations, status
 not_started, in_progress or completed (the course), channel the learner's preferred one. Opted-out
 officials never get it. Each message leaves only between 08:00 and 20:00 in the official's time zone
-(WIB, WITA, WIT), after replies to learners. --dry-run shows recipients, the SMS rendering and the
-estimated SMS cost (PAMONG_SMS_PRICE rupiah per segment) and sends nothing. status shows where the
+(WIB, WITA, WIT), after replies to learners. WhatsApp carries bot-initiated messages at most
+PAMONG_WHATSAPP_BULK_PER_HOUR an hour: beyond that they wait for WhatsApp, unless --spill-to-sms sends
+them by SMS instead (paid). --dry-run shows recipients, how each is reached here (no paired WhatsApp
+device: all by SMS), how long the WhatsApp part takes, the SMS rendering and the estimated SMS cost
+(PAMONG_SMS_PRICE rupiah per segment) and sends nothing. status shows where the
 messages are, live; cancel stops what has not left yet.`
 
 func announceCmd(ctx context.Context, e *env, args []string) error {
@@ -38,6 +41,7 @@ func announceCmd(ctx context.Context, e *env, args []string) error {
 	fs.Var(&statuses, "status", "course status: not_started, in_progress or completed (repeatable)")
 	fs.Var(&channels, "channel", "whatsapp or sms (repeatable)")
 	sendAt := fs.String("send-at", "", "the earliest time to send, RFC 3339, e.g. 2025-03-17T08:00:00+08:00")
+	spill := fs.Bool("spill-to-sms", false, "send by SMS what WhatsApp's hourly cap cannot carry, instead of waiting for it")
 	scope := fs.String("scope", "", "act as an admin of this region (default: national)")
 	dryRun := fs.Bool("dry-run", false, "preview only: send nothing")
 	asJSON := fs.Bool("json", false, "print the result as JSON (as the API returns it)")
@@ -53,6 +57,9 @@ func announceCmd(ctx context.Context, e *env, args []string) error {
 		return announceCommand(ctx, e, fs.Usage, who, pos, *asJSON)
 	}
 	c := admin.Compose{Text: *text, Filter: admin.Filter{Regions: regions, Roles: roles, Status: statuses, Channels: channels}}
+	if *spill {
+		c.OverCap = admin.OverCapSpill
+	}
 	if *textFile != "" {
 		if c.Text != "" {
 			return errors.New("announce: give --text or --text-file, not both")
@@ -174,6 +181,24 @@ func printJSON(w io.Writer, v any) error {
 
 func printPreview(w io.Writer, p admin.Preview) {
 	fmt.Fprintf(w, "Recipients: %d (WhatsApp %d, SMS %d); %d opted out, not included.\n", p.Recipients, p.WhatsApp, p.SMS, p.OptedOut)
+	switch d := p.Deployment; {
+	case !d.WhatsApp && p.WhatsApp > 0:
+		fmt.Fprintf(w, "No WhatsApp device is paired: all %d go by SMS.\n", p.BySMS)
+	case d.WhatsApp && d.WhatsAppPerHour <= 0 && p.WhatsApp > 0:
+		fmt.Fprintf(w, "WhatsApp carries no bot-initiated messages (PAMONG_WHATSAPP_BULK_PER_HOUR=0): all %d go by SMS.\n", p.BySMS)
+	default:
+		fmt.Fprintf(w, "Reached by WhatsApp %d, by SMS %d", p.ByWhatsApp, p.BySMS)
+		if p.SpilledToSMS > 0 {
+			fmt.Fprintf(w, " (%d beyond WhatsApp's hourly cap, --spill-to-sms)", p.SpilledToSMS)
+		}
+		fmt.Fprintln(w, ".")
+	}
+	if p.WhatsAppTime != "" {
+		fmt.Fprintf(w, "WhatsApp: %s.\n", p.WhatsAppTime)
+	}
+	if p.Unreachable > 0 {
+		fmt.Fprintf(w, "Unreachable: %d prefer SMS and no SMS gateway is configured.\n", p.Unreachable)
+	}
 	if p.HeldForQuietHours > 0 {
 		fmt.Fprintf(w, "Held for quiet hours: %d (sent from 08:00 in their time zone).\n", p.HeldForQuietHours)
 	}

@@ -91,7 +91,8 @@ const (
 	needCertificates
 	// needCourse: which course the learners take.
 	needCourse
-	// needPricing: the SMS price announcement previews are costed at.
+	// needPricing: what announcement previews are costed with: the SMS
+	// price, which SMS gateway is set up and WhatsApp's bulk pace.
 	needPricing
 	// needServe: the server's listeners, gateways, dispatch and pacing.
 	needServe
@@ -167,7 +168,7 @@ var settings = []setting{
 		c.MetricsToken = v
 		return nil
 	}},
-	{name: "SMS_PROVIDER", need: needServe, parse: func(c *Config, v string) error {
+	{name: "SMS_PROVIDER", need: needServe | needPricing, parse: func(c *Config, v string) error {
 		switch p := strings.ToLower(v); p {
 		case "twilio", "kannel":
 			c.SMSProvider = p
@@ -175,16 +176,16 @@ var settings = []setting{
 		}
 		return errors.New("want twilio or kannel (or leave it unset)")
 	}},
-	{name: "TWILIO_ACCOUNT_SID", need: needServe, parse: text(func(c *Config) *string { return &c.Twilio.AccountSID })},
-	{name: "TWILIO_AUTH_TOKEN", need: needServe, secret: true, parse: text(func(c *Config) *string { return &c.Twilio.AuthToken })},
-	{name: "TWILIO_FROM", need: needServe, parse: text(func(c *Config) *string { return &c.Twilio.From })},
-	{name: "TWILIO_MESSAGING_SERVICE_SID", need: needServe, parse: text(func(c *Config) *string { return &c.Twilio.MessagingServiceSID })},
-	{name: "TWILIO_API_URL", need: needServe, parse: text(func(c *Config) *string { return &c.Twilio.APIURL })},
-	{name: "KANNEL_SENDSMS_URL", need: needServe, parse: text(func(c *Config) *string { return &c.Kannel.SendSMSURL })},
-	{name: "KANNEL_USERNAME", need: needServe, parse: text(func(c *Config) *string { return &c.Kannel.Username })},
-	{name: "KANNEL_PASSWORD", need: needServe, secret: true, parse: text(func(c *Config) *string { return &c.Kannel.Password })},
-	{name: "KANNEL_FROM", need: needServe, parse: text(func(c *Config) *string { return &c.Kannel.From })},
-	{name: "KANNEL_SECRET", need: needServe, secret: true, parse: text(func(c *Config) *string { return &c.Kannel.Secret })},
+	{name: "TWILIO_ACCOUNT_SID", need: needServe | needPricing, parse: text(func(c *Config) *string { return &c.Twilio.AccountSID })},
+	{name: "TWILIO_AUTH_TOKEN", need: needServe | needPricing, secret: true, parse: text(func(c *Config) *string { return &c.Twilio.AuthToken })},
+	{name: "TWILIO_FROM", need: needServe | needPricing, parse: text(func(c *Config) *string { return &c.Twilio.From })},
+	{name: "TWILIO_MESSAGING_SERVICE_SID", need: needServe | needPricing, parse: text(func(c *Config) *string { return &c.Twilio.MessagingServiceSID })},
+	{name: "TWILIO_API_URL", need: needServe | needPricing, parse: text(func(c *Config) *string { return &c.Twilio.APIURL })},
+	{name: "KANNEL_SENDSMS_URL", need: needServe | needPricing, parse: text(func(c *Config) *string { return &c.Kannel.SendSMSURL })},
+	{name: "KANNEL_USERNAME", need: needServe | needPricing, parse: text(func(c *Config) *string { return &c.Kannel.Username })},
+	{name: "KANNEL_PASSWORD", need: needServe | needPricing, secret: true, parse: text(func(c *Config) *string { return &c.Kannel.Password })},
+	{name: "KANNEL_FROM", need: needServe | needPricing, parse: text(func(c *Config) *string { return &c.Kannel.From })},
+	{name: "KANNEL_SECRET", need: needServe | needPricing, secret: true, parse: text(func(c *Config) *string { return &c.Kannel.Secret })},
 
 	{name: "PAMONG_SMS_RATE", need: needServe, parse: rate(func(c *Config) *float64 { return &c.SMSRate }, "10")},
 	{name: "PAMONG_WHATSAPP_RATE", need: needServe, parse: rate(func(c *Config) *float64 { return &c.WhatsAppRate }, "20")},
@@ -212,8 +213,8 @@ var settings = []setting{
 	{name: "PAMONG_REMINDERS", need: needServe, parse: onOff(func(c *Config) *bool { return &c.Reminders })},
 	{name: "PAMONG_REVIEW", need: needServe, parse: onOff(func(c *Config) *bool { return &c.Review })},
 
-	{name: "PAMONG_WHATSAPP_BULK_INTERVAL", need: needServe, parse: duration(func(c *Config) *time.Duration { return &c.WhatsApp.BulkInterval }, "3s")},
-	{name: "PAMONG_WHATSAPP_BULK_PER_HOUR", need: needServe, parse: func(c *Config, v string) error {
+	{name: "PAMONG_WHATSAPP_BULK_INTERVAL", need: needServe | needPricing, parse: duration(func(c *Config) *time.Duration { return &c.WhatsApp.BulkInterval }, "3s")},
+	{name: "PAMONG_WHATSAPP_BULK_PER_HOUR", need: needServe | needPricing, parse: func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			return errors.New("want a whole number like 200 (0: none by WhatsApp)")

@@ -102,6 +102,8 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		reg.MustRegister(wa.Collectors()...)
 		health.whatsapp = func() any { return wa.Status() }
 	}
+	// The preview prices announcements by what this process sends with.
+	adminAPI.Deployment = deploymentFrom(wa != nil || len(elsewhere) > 0, sms != nil, e.cfg.WhatsApp)
 	disp := dispatch.New(db, senders, dispatch.Config{
 		Workers: e.cfg.DispatchWorkers, MaxAttempts: e.cfg.MaxAttempts, MaxAge: e.cfg.MaxAge, BackoffBase: e.cfg.RetryBase,
 		FallbackAfter: e.cfg.FallbackAfter, Elsewhere: elsewhere,
