@@ -134,13 +134,13 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	if res.Replies, err = insertReplies(ctx, tx, lr.ID, inboundID, in, out.Channel, out.Messages, now); err != nil {
 		return res, err
 	}
-	if len(res.Replies) > 0 && !in.Terminal {
-		if err := notify(ctx, tx); err != nil {
-			return res, err
-		}
-	}
 	if err := tx.Commit(); err != nil {
 		return res, fmt.Errorf("handle message %s/%s: commit: %w", in.Channel, in.ProviderID, err)
+	}
+	// After the commit, not inside it: a NOTIFY in every transaction
+	// serialises their commits (wake.go).
+	if len(res.Replies) > 0 && !in.Terminal {
+		d.wakeDispatchers()
 	}
 	return res, nil
 }
