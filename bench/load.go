@@ -23,6 +23,7 @@ type loadConfig struct {
 	duration                                                      time.Duration
 	claimDepths                                                   []int
 	keep, noPgbench                                               bool
+	bin                                                           string
 }
 
 func loadCmd(ctx context.Context, args []string, stdout io.Writer) error {
@@ -38,6 +39,7 @@ func loadCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 20*time.Second, "how long pgbench -N runs (pgbench -T)")
 	depths := fs.String("claim-depths", "1000,20000,200000", "queue depths at which the claim is timed, comma-separated")
 	fs.BoolVar(&c.noPgbench, "no-pgbench", false, "skip the pgbench ceiling (ratios are then not printed)")
+	fs.StringVar(&c.bin, "pamong", "", "a pamong binary to measure instead of building this tree's (to compare two versions on one machine)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the run's directory (binary, server logs, cluster) even when it passes")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -100,6 +102,8 @@ type loadRun struct {
 	dbURL     string
 	shift     time.Duration
 	rss       *rssWatch
+	// statements is whether pg_stat_statements is loaded.
+	statements bool
 }
 
 // instance is one `pamong serve` with its own fake Twilio, so that the
@@ -113,9 +117,12 @@ type instance struct {
 // load runs the whole measurement; it leaves nothing running, whatever
 // happens.
 func load(ctx context.Context, c loadConfig, dir string, w io.Writer) (bool, error) {
-	bin, err := buildPamong(ctx, dir)
-	if err != nil {
-		return false, err
+	bin := c.bin
+	if bin == "" {
+		var err error
+		if bin, err = buildPamong(ctx, dir); err != nil {
+			return false, err
+		}
 	}
 	r := &loadRun{c: c, w: w, shift: daytimeShift(time.Now(), 30*time.Minute)}
 	dataDir := filepath.Join(dir, "pg")
@@ -140,6 +147,7 @@ func load(ctx context.Context, c loadConfig, dir string, w io.Writer) (bool, err
 	}
 	defer r.db.Close()
 
+	r.statements = r.enableStatements(ctx)
 	res := &loadResults{instances: c.instances}
 	if !c.noPgbench {
 		fmt.Fprintf(w, "pgbench -N -c %d -T %s on the run's cluster…\n", c.pgClients, c.duration)
@@ -170,6 +178,7 @@ func load(ctx context.Context, c loadConfig, dir string, w io.Writer) (bool, err
 
 	var problems []string
 	fmt.Fprintf(w, "Inbound: %d learners × %d messages…\n", c.learners, c.messages)
+	r.resetStatementStats(ctx)
 	in, err := r.inbound(ctx)
 	if err != nil {
 		return false, err
@@ -178,11 +187,14 @@ func load(ctx context.Context, c loadConfig, dir string, w io.Writer) (bool, err
 	res.inboundRSSMB = r.rss.maxMB()
 	problems = append(problems, in.problems...)
 
+	r.printStatements(ctx)
 	fmt.Fprintf(w, "Broadcast to %d officials…\n", c.recipients)
+	r.resetStatementStats(ctx)
 	bc, err := r.broadcast(ctx, token)
 	if err != nil {
 		return false, err
 	}
+	r.printStatements(ctx)
 	res.broadcast = bc.result
 	res.rssMB = r.rss.maxMB()
 	problems = append(problems, bc.problems...)
