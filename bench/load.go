@@ -173,7 +173,7 @@ func load(ctx context.Context, c loadConfig, dir string, w io.Writer) (bool, err
 	if err != nil {
 		return false, err
 	}
-	r.rss = watchRSS(r.instances)
+	r.rss = watchRSS(r.instances, r.db)
 	defer r.rss.stop()
 
 	var problems []string
@@ -197,6 +197,7 @@ func load(ctx context.Context, c loadConfig, dir string, w io.Writer) (bool, err
 	r.printStatements(ctx)
 	res.broadcast = bc.result
 	res.rssMB = r.rss.maxMB()
+	res.maxConns = int(r.rss.maxConns.Load())
 	problems = append(problems, bc.problems...)
 	problems = append(problems, r.checkSends(ctx, res)...)
 	r.rss.stop()

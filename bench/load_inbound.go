@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pamong-desa/pamong/internal/faketwilio"
@@ -51,6 +52,7 @@ func (r *loadRun) inbound(ctx context.Context) (phaseOutcome[inboundResult], err
 	lat := make([][]time.Duration, r.c.learners)
 	var mu sync.Mutex
 	var failures []string
+	var retries atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
 	for n := range r.c.learners {
@@ -71,14 +73,28 @@ func (r *loadRun) inbound(ctx context.Context) (phaseOutcome[inboundResult], err
 				sid := fmt.Sprintf("%s%05d%06d", loadInboundPrefix, n, seq)
 				params := url.Values{"MessageSid": {sid}, "SmsSid": {sid}, "AccountSid": {twilioSID}, "From": {phone},
 					"To": {twilioFrom}, "Body": {text}, "NumSegments": {"1"}}
+				// As Twilio does, a 5xx or no answer is tried again (the
+				// message id makes a second delivery harmless); the
+				// latency is the learner's, from the first try to the 200.
 				t0 := time.Now()
-				resp, err := faketwilio.PostSigned(ctx, client, twilioToken, target, params)
-				took := time.Since(t0)
-				status := 0
-				if err == nil {
-					status = resp.StatusCode
-					resp.Body.Close()
+				status, err := 0, error(nil)
+				for attempt := 0; attempt < 5 && ctx.Err() == nil; attempt++ {
+					if attempt > 0 {
+						retries.Add(1)
+						time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+					}
+					var resp *http.Response
+					resp, err = faketwilio.PostSigned(ctx, client, twilioToken, target, params)
+					status = 0
+					if err == nil {
+						status = resp.StatusCode
+						resp.Body.Close()
+					}
+					if status != 0 && status < 500 {
+						break
+					}
 				}
+				took := time.Since(t0)
 				if status != http.StatusOK {
 					mu.Lock()
 					failures = append(failures, fmt.Sprintf("inbound %s %q: HTTP %d %v", sid, text, status, err))
@@ -104,8 +120,8 @@ func (r *loadRun) inbound(ctx context.Context) (phaseOutcome[inboundResult], err
 	}
 	out.result = inboundResult{messages: len(all), elapsed: elapsed,
 		p50: all[len(all)/2], p99: all[min(len(all)-1, len(all)*99/100)], max: all[len(all)-1]}
-	fmt.Fprintf(r.w, "  %d messages in %s: %.0f msg/s, p50 %s, p99 %s, max %s\n", len(all), elapsed.Round(time.Millisecond),
-		out.result.rate(), ms(out.result.p50), ms(out.result.p99), ms(out.result.max))
+	fmt.Fprintf(r.w, "  %d messages in %s: %.0f msg/s, p50 %s, p99 %s, max %s; %d tried again after a 5xx or no answer\n",
+		len(all), elapsed.Round(time.Millisecond), out.result.rate(), ms(out.result.p50), ms(out.result.p99), ms(out.result.max), retries.Load())
 	out.problems = append(out.problems, failures...)
 
 	// The replies leave through the dispatcher: wait for them, then the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -113,16 +114,21 @@ func roundRobin(addrs []string) http.Handler {
 	})
 }
 
-// rssWatch samples every instance's RSS every 200 ms until stopped and
-// keeps the maximum seen.
+// rssWatch samples every instance's RSS, and the database's client
+// connections, every 200 ms until stopped and keeps the maxima seen.
 type rssWatch struct {
-	cancel context.CancelFunc
-	done   chan struct{}
-	maxKB  atomic.Int64
-	errs   atomic.Int64
+	cancel   context.CancelFunc
+	done     chan struct{}
+	maxKB    atomic.Int64
+	maxConns atomic.Int64
+	errs     atomic.Int64
 }
 
-func watchRSS(instances []*instance) *rssWatch {
+// countConnections is every client connection to the cluster: each
+// instance's pool, its LISTEN, and this tool's own.
+const countConnections = `SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'`
+
+func watchRSS(instances []*instance, db *sql.DB) *rssWatch {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &rssWatch{cancel: cancel, done: make(chan struct{})}
 	go func() {
@@ -145,6 +151,10 @@ func watchRSS(instances []*instance) *rssWatch {
 						break
 					}
 				}
+			}
+			var conns int64
+			if err := db.QueryRowContext(ctx, countConnections).Scan(&conns); err == nil && conns > w.maxConns.Load() {
+				w.maxConns.Store(conns)
 			}
 			select {
 			case <-ctx.Done():

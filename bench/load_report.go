@@ -26,6 +26,7 @@ type loadResults struct {
 	inboundRSSMB float64 // the maximum RSS during the inbound phase
 	broadcast    broadcastResult
 	rssMB        float64 // the maximum RSS of any instance, whole run
+	maxConns     int     // the most client connections the cluster had at once
 	claims       []claimResult
 	sentTwice    int
 	outOfOrder   int
@@ -78,6 +79,7 @@ func (res *loadResults) print(w io.Writer) {
 	}
 	row("RSS of serve, max (inbound)", fmt.Sprintf("%.1f MiB", res.inboundRSSMB), fmt.Sprintf("< %.0f MiB", goalRSSMB), res.inboundRSSMB < goalRSSMB)
 	row("RSS of serve, max (whole run)", fmt.Sprintf("%.1f MiB", res.rssMB), fmt.Sprintf("< %.0f MiB", goalRSSMB), res.rssMB < goalRSSMB)
+	row("database connections, max", fmt.Sprint(res.maxConns), "", true)
 	if res.instances > 1 {
 		row("replies sent by instance", instanceLine(res.replyPerInst), "shared", shared(res.replyPerInst))
 		row("broadcast sent by instance", instanceLine(bc.perInst), "shared", shared(bc.perInst))
