@@ -66,7 +66,12 @@ func (r *loadRun) broadcast(ctx context.Context, token string) (phaseOutcome[bro
 	answer, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusCreated {
-		return out, fmt.Errorf("post the announcement: HTTP %d: %s", resp.StatusCode, answer)
+		// Pamong refused it (a 503 when the insert outlasts the request's
+		// deadline): a finding of the run, not the end of it.
+		out.problems = append(out.problems, fmt.Sprintf("the announcement was refused after %s: HTTP %d: %s",
+			ms(answered.Sub(t0)), resp.StatusCode, strings.Join(strings.Fields(string(answer)), " ")))
+		fmt.Fprintf(r.w, "  %s\n", out.problems[0])
+		return out, nil
 	}
 	var sent announced
 	if err := json.Unmarshal(answer, &sent); err != nil {

@@ -65,8 +65,12 @@ func (res *loadResults) print(w io.Writer) {
 	}
 	row("  p50 / p99", ms(in.p50)+" / "+ms(in.p99), "p99 ≤ "+ms(goalP99), in.p99 <= goalP99)
 	bc := res.broadcast
-	row(fmt.Sprintf("broadcast of %d: enqueue", bc.recipients), ms(bc.enqueue), "≤ "+ms(goalEnqueue), bc.enqueue <= goalEnqueue)
-	row("  drain", fmt.Sprintf("%.0f msg/s", bc.rate()), fmt.Sprintf("≥ %.0f msg/s", goalDrain), bc.rate() >= goalDrain)
+	if bc.recipients > 0 {
+		row(fmt.Sprintf("broadcast of %d: enqueue", bc.recipients), ms(bc.enqueue), "≤ "+ms(goalEnqueue), bc.enqueue <= goalEnqueue)
+		row("  drain", fmt.Sprintf("%.0f msg/s", bc.rate()), fmt.Sprintf("≥ %.0f msg/s", goalDrain), bc.rate() >= goalDrain)
+	} else {
+		row("broadcast", "refused", "", false)
+	}
 	if len(res.claims) > 0 {
 		first := res.claims[0]
 		for _, c := range res.claims {
@@ -82,7 +86,9 @@ func (res *loadResults) print(w io.Writer) {
 	row("database connections, max", fmt.Sprint(res.maxConns), "", true)
 	if res.instances > 1 {
 		row("replies sent by instance", instanceLine(res.replyPerInst), "shared", shared(res.replyPerInst))
-		row("broadcast sent by instance", instanceLine(bc.perInst), "shared", shared(bc.perInst))
+		if bc.recipients > 0 {
+			row("broadcast sent by instance", instanceLine(bc.perInst), "shared", shared(bc.perInst))
+		}
 	}
 	row("rows sent twice / out of order", fmt.Sprintf("%d / %d", res.sentTwice, res.outOfOrder), "0 / 0", res.sentTwice == 0 && res.outOfOrder == 0)
 }
