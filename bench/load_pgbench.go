@@ -69,7 +69,9 @@ func runPgbench(ctx context.Context, cluster *localpg.Cluster, clients int, d ti
 	}
 	m := tpsLine.FindSubmatch(out)
 	if m == nil {
-		return 0, fmt.Errorf("pgbench -N printed no tps line:\n%s", out)
+		// pgbench prints no rate when nothing committed in time: a
+		// machine too busy for so short a -duration.
+		return 0, fmt.Errorf("pgbench -N printed no tps line (give it a longer -duration):\n%s", out)
 	}
 	tps, err := strconv.ParseFloat(string(m[1]), 64)
 	if err != nil {

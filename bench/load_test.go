@@ -18,7 +18,7 @@ func TestLoadTiny(t *testing.T) {
 	defer cancel()
 	var out strings.Builder
 	err := run(ctx, []string{"load", "-learners", "3", "-messages", "6", "-recipients", "120", "-workers", "4",
-		"-instances", "2", "-duration", "1s", "-pgbench-clients", "4", "-claim-depths", "50,300"}, &out)
+		"-instances", "2", "-duration", "5s", "-pgbench-clients", "4", "-claim-depths", "50,300"}, &out)
 	t.Log(out.String())
 	if err != nil {
 		t.Fatalf("bench load: %v", err)
