@@ -3,7 +3,7 @@ GO ?= go
 # Tests share one private PostgreSQL cluster here (unless DATABASE_URL is set).
 export PAMONG_TEST_DATA_DIR ?= /tmp/pamong-test-$(shell id -u)
 
-.PHONY: run test lint build soak
+.PHONY: run test lint build soak bench
 
 # A static binary, the same one the Dockerfile builds (its build stage runs
 # this target). The region codes are embedded: nothing else is needed.
@@ -33,3 +33,13 @@ lint:
 SOAK_DURATION ?= 30m
 soak:
 	$(GO) run ./bench soak -duration $(SOAK_DURATION)
+
+# The load test (not part of test): pgbench -N on a private cluster for the
+# ceiling, then the real binary under signed inbound webhooks and an
+# 80,000-recipient broadcast; prints the figures against the goals of
+# issue #13 and fails only on loss, double sends or disorder, never on
+# speed. Needs pgbench (Debian: postgresql-client). BENCH_FLAGS, e.g.
+# "-instances 2" or "-recipients 5000", are passed on.
+BENCH_FLAGS ?=
+bench:
+	$(GO) run ./bench load $(BENCH_FLAGS)

@@ -25,6 +25,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"soak", "mixed inbound, broadcast and admin traffic for a long time, the database restarted twice", soakCmd},
+		{"load", "inbound and broadcast as fast as they go, against pgbench on the same cluster and the goals of issue #13", loadCmd},
 	}
 }
 

@@ -30,11 +30,11 @@ type pamong struct {
 	exit  chan error // receives serve's end
 }
 
-// buildPamong compiles ./cmd/pamong of the module in the working directory
-// into dir.
+// buildPamong compiles the module's ./cmd/pamong into dir, from the
+// module's root whatever the working directory (a test runs in bench/).
 func buildPamong(ctx context.Context, dir string) (string, error) {
 	bin := filepath.Join(dir, "pamong")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/pamong")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/pamong-desa/pamong/cmd/pamong")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build pamong (run from the repository root): %w\n%s", err, out)
 	}

@@ -142,9 +142,13 @@ func (t *turn) review() []reviewLesson {
 // questions, in course order.
 func reviewLessons(c *lessons.Course, wrong []string) []string {
 	want := map[string]bool{}
+	var ix *lessonIndex // built once, and only when a question was missed
 	for _, id := range wrong {
 		if q, _, ok := lessons.Find(c.Posttest, id); ok {
-			if l, ok := lessonOf(c, q); ok {
+			if ix == nil {
+				ix = newLessonIndex(c)
+			}
+			if l, ok := ix.lessonOf(q); ok {
 				want[l] = true
 			}
 		}
@@ -165,9 +169,23 @@ func reviewLessons(c *lessons.Course, wrong []string) []string {
 // fewer lessons use it (a word every lesson uses says nothing). No lesson,
 // or a tie, is no answer rather than a guess.
 func lessonOf(c *lessons.Course, q lessons.Question) (string, bool) {
+	return newLessonIndex(c).lessonOf(q)
+}
+
+// lessonIndex is the words of each lesson and in how many lessons each
+// word occurs. Building it reads the whole course (it was a quarter of
+// the engine's time per message when built again for every missed
+// question, and its words again for every lesson): build it once per
+// turn that needs it.
+type lessonIndex struct {
+	ids  []string
+	docs []map[string]bool
+	df   map[string]int
+}
+
+func newLessonIndex(c *lessons.Course) *lessonIndex {
 	all := c.Lessons()
-	docs := make([]map[string]bool, len(all))
-	df := map[string]int{}
+	ix := &lessonIndex{ids: make([]string, len(all)), docs: make([]map[string]bool, len(all)), df: map[string]int{}}
 	for i, l := range all {
 		var b strings.Builder
 		b.WriteString(l.Title)
@@ -177,21 +195,27 @@ func lessonOf(c *lessons.Course, q lessons.Question) (string, bool) {
 		for _, lq := range l.Quiz {
 			b.WriteString(" " + lq.Prompt + " " + lq.Explanation + " " + strings.Join(lq.Options, " "))
 		}
-		docs[i] = wordSet(b.String())
-		for w := range docs[i] {
-			df[w]++
+		ix.ids[i] = l.ID
+		ix.docs[i] = wordSet(b.String())
+		for w := range ix.docs[i] {
+			ix.df[w]++
 		}
 	}
+	return ix
+}
+
+func (ix *lessonIndex) lessonOf(q lessons.Question) (string, bool) {
 	right := ""
 	if q.Answer >= 1 && q.Answer <= len(q.Options) {
 		right = q.Options[q.Answer-1]
 	}
+	words := wordSet(q.Prompt + " " + right + " " + q.Explanation)
 	best, bestScore, tie := -1, 0.0, false
-	for i, doc := range docs {
+	for i, doc := range ix.docs {
 		score := 0.0
-		for w := range wordSet(q.Prompt + " " + right + " " + q.Explanation) {
+		for w := range words {
 			if doc[w] {
-				score += math.Log(float64(len(all)) / float64(df[w]))
+				score += math.Log(float64(len(ix.docs)) / float64(ix.df[w]))
 			}
 		}
 		switch {
@@ -204,7 +228,7 @@ func lessonOf(c *lessons.Course, q lessons.Question) (string, bool) {
 	if best < 0 || tie {
 		return "", false
 	}
-	return all[best].ID, true
+	return ix.ids[best], true
 }
 
 // wordSet is the distinct words of a text, as answers are read; one

@@ -38,7 +38,7 @@ func newConnector(dsn string) (*connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := pq.NewConnector(dsn)
+	c, err := pq.NewConnector(withCustomPlans(dsn))
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +160,9 @@ func withContextErr(ctx context.Context, err error) error {
 // conn is a lib/pq connection whose every call arms its socket with the
 // call's context. It forwards each optional interface lib/pq implements.
 type conn struct {
-	pq   driver.Conn
-	sock *deadlineConn
+	pq    driver.Conn
+	sock  *deadlineConn
+	stmts stmtCache // statements prepared on this connection (stmtcache.go)
 }
 
 var (
@@ -205,12 +206,34 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
 	c.sock.arm(ctx)
+	if len(args) > 0 {
+		st, err := c.prepared(ctx, query)
+		if err != nil {
+			return nil, withContextErr(ctx, err)
+		}
+		if st != nil {
+			res, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
+			c.forget(query, err)
+			return res, withContextErr(ctx, err)
+		}
+	}
 	res, err := c.pq.(driver.ExecerContext).ExecContext(ctx, query, args)
 	return res, withContextErr(ctx, err)
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	c.sock.arm(ctx) // stays armed while the rows are read
+	if len(args) > 0 {
+		st, err := c.prepared(ctx, query)
+		if err != nil {
+			return nil, withContextErr(ctx, err)
+		}
+		if st != nil {
+			rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args)
+			c.forget(query, err)
+			return rows, withContextErr(ctx, err)
+		}
+	}
 	rows, err := c.pq.(driver.QueryerContext).QueryContext(ctx, query, args)
 	return rows, withContextErr(ctx, err)
 }

@@ -134,13 +134,13 @@ func (d *DB) HandleInbound(ctx context.Context, in Inbound, course *lessons.Cour
 	if res.Replies, err = insertReplies(ctx, tx, lr.ID, inboundID, in, out.Channel, out.Messages, now); err != nil {
 		return res, err
 	}
-	if len(res.Replies) > 0 && !in.Terminal {
-		if err := notify(ctx, tx); err != nil {
-			return res, err
-		}
-	}
 	if err := tx.Commit(); err != nil {
 		return res, fmt.Errorf("handle message %s/%s: commit: %w", in.Channel, in.ProviderID, err)
+	}
+	// After the commit, not inside it: a NOTIFY in every transaction
+	// serialises their commits (wake.go).
+	if len(res.Replies) > 0 && !in.Terminal {
+		d.wakeDispatchers()
 	}
 	return res, nil
 }
@@ -168,9 +168,18 @@ FROM learners WHERE phone = $1 FOR NO KEY UPDATE`
 )
 
 // lockLearner returns the learner with this phone, created if new, locked
-// until the transaction ends.
+// until the transaction ends. Almost every message comes from a known
+// learner: the lock is tried first, and the insert (then the lock again)
+// only when there is no row, which saves a statement per message.
 func lockLearner(ctx context.Context, tx *sqlx.Tx, phone string, ch bot.Channel) (learnerRow, error) {
 	var lr learnerRow
+	err := tx.GetContext(ctx, &lr, selectLearner, phone)
+	if err == nil {
+		return lr, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return lr, fmt.Errorf("lock learner: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, insertLearner, phone, string(ch)); err != nil {
 		return lr, fmt.Errorf("create learner: %w", err)
 	}

@@ -34,6 +34,8 @@ type DB struct {
 	// deepClaimAt is when (Unix ns) the next claim looks at the whole
 	// queue rather than its front (claim.go).
 	deepClaimAt atomic.Int64
+	// waker sends the outbox's NOTIFY after commits (wake.go).
+	waker outboxWaker
 }
 
 // Open connects to the database at url and checks that it answers.
