@@ -67,6 +67,10 @@ type Preview struct {
 	// HeldForQuietHours are recipients whose local time at the send time
 	// is outside 08:00–20:00: theirs waits for 08:00.
 	HeldForQuietHours int `json:"held_for_quiet_hours"`
+	// WaitsForTomorrow is the part of HeldForQuietHours that already had
+	// that day's reminder: theirs waits for 08:00 of their next day, so
+	// nobody gets two bot-initiated messages in one day.
+	WaitsForTomorrow int `json:"waits_for_tomorrow"`
 	// WhatsAppText is the WhatsApp message; SMSParts the SMS, each a single
 	// GSM-7 segment, numbered (1/n) when there are several.
 	WhatsAppText string   `json:"whatsapp_text"`
@@ -159,7 +163,7 @@ func (s *Service) Preview(ctx context.Context, who store.Admin, c Compose) (Prev
 		return Preview{}, err
 	}
 	p := Preview{
-		Recipients: n.WhatsApp + n.SMS, WhatsApp: n.WhatsApp, SMS: n.SMS, OptedOut: n.OptedOut, HeldForQuietHours: n.Held,
+		Recipients: n.WhatsApp + n.SMS, WhatsApp: n.WhatsApp, SMS: n.SMS, OptedOut: n.OptedOut, HeldForQuietHours: n.Held, WaitsForTomorrow: n.Tomorrow,
 		WhatsAppText: cm.wa, SMSParts: cm.sms, SMSPrice: s.SMSPrice, Currency: "IDR", Target: cm.target,
 	}
 	s.deployment().route(&p, n.WhatsApp, n.SMS, len(cm.sms), cm.fallback)
@@ -200,7 +204,7 @@ func (s *Service) Send(ctx context.Context, who store.Admin, c Compose) (Sent, e
 		return Sent{}, err
 	}
 	out := Sent{ID: q.ID, Messages: q.Messages, Preview: Preview{
-		Recipients: q.Recipients, SMS: q.SMSSegments / len(cm.sms), OptedOut: q.OptedOut, HeldForQuietHours: q.Held,
+		Recipients: q.Recipients, SMS: q.SMSSegments / len(cm.sms), OptedOut: q.OptedOut, HeldForQuietHours: q.Held, WaitsForTomorrow: q.Tomorrow,
 		WhatsAppText: cm.wa, SMSParts: cm.sms, SMSPrice: s.SMSPrice, Currency: "IDR", Target: cm.target,
 	}}
 	out.WhatsApp = out.Recipients - out.SMS

@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,6 +71,7 @@ func (h *Handler) announcements(w http.ResponseWriter, r *http.Request) {
 type composeData struct {
 	Form                             composeForm
 	Roles, Statuses, Channels, Zones []option
+	OverCap                          []option
 	ZoneName                         string
 	MaxText                          int
 	// Preview is what sending would do, nil until the admin asks;
@@ -84,6 +87,10 @@ type previewView struct {
 	admin.Preview
 	Cost, Price string
 	SendAt      string
+	// WhatsAppSpan says in Indonesian how long the WhatsApp part takes at
+	// the hourly cap ("± 25 hari kirim, 300 jam"), "" when nothing goes by
+	// WhatsApp.
+	WhatsAppSpan string
 }
 
 func (h *Handler) composePage(w http.ResponseWriter, r *http.Request) {
@@ -97,7 +104,7 @@ func (h *Handler) composePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderCompose(w http.ResponseWriter, r *http.Request, status int, f composeForm, p *previewView, problem, notice string) {
-	d := composeData{Form: f, Roles: f.roleOptions(), Statuses: f.statusOptions(), Channels: f.channelOptions(),
+	d := composeData{Form: f, Roles: f.roleOptions(), Statuses: f.statusOptions(), Channels: f.channelOptions(), OverCap: f.overCapOptions(),
 		Zones: f.zoneOptions(), MaxText: admin.MaxTextRunes, Preview: p, Problem: problem, Notice: notice}
 	if z, ok := admin.ZoneOf(f.Zone); ok {
 		d.ZoneName = z.Name
@@ -188,12 +195,27 @@ func reason(err, sentinel error) string {
 }
 
 func (h *Handler) previewView(p admin.Preview, f composeForm) *previewView {
-	v := &previewView{Preview: p, Cost: rupiah(p.EstimatedCost), Price: rupiah(p.SMSPrice)}
+	v := &previewView{Preview: p, Cost: rupiah(p.EstimatedCost), Price: rupiah(p.SMSPrice), WhatsAppSpan: sendingSpan(p.WhatsAppHours)}
 	if p.SendAt != nil {
 		z, _ := admin.ZoneOf(f.Zone)
 		v.SendAt = localTime(*p.SendAt, z)
 	}
 	return v
+}
+
+// sendingSpan says how long a number of sending hours takes, counted in
+// days of 08:00–20:00, since bulk leaves only then.
+func sendingSpan(hours float64) string {
+	switch {
+	case hours <= 0:
+		return ""
+	case hours < 1:
+		return fmt.Sprintf("± %d menit", int(math.Ceil(hours*60)))
+	case hours <= admin.SendingHoursPerDay:
+		return fmt.Sprintf("± %s jam", strings.ReplaceAll(strconv.FormatFloat(math.Round(hours*10)/10, 'f', -1, 64), ".", ","))
+	}
+	days := strings.ReplaceAll(strconv.FormatFloat(math.Round(hours/admin.SendingHoursPerDay*10)/10, 'f', -1, 64), ".", ",")
+	return fmt.Sprintf("± %s hari kirim pukul 08.00–20.00 (%s jam)", days, strconv.Itoa(int(math.Ceil(hours))))
 }
 
 type announcementData struct {

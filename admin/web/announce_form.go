@@ -26,11 +26,14 @@ type composeForm struct {
 	// Zone the offset in hours it is read in.
 	SendAt string
 	Zone   int
+	// OverCap is what becomes of WhatsApp messages beyond WhatsApp's
+	// hourly cap: "wait" for capacity, or "spill" them to SMS.
+	OverCap string
 }
 
 // composeFields are the form's fields, in the order the fingerprint reads
 // them.
-var composeFields = []string{"text", "regions", "role", "status", "channel", "send_at", "zone"}
+var composeFields = []string{"text", "regions", "role", "status", "channel", "send_at", "zone", "over_cap"}
 
 // readComposeForm reads the posted compose form; zone is the admin's own
 // when the form names none.
@@ -43,6 +46,10 @@ func readComposeForm(r *http.Request, zone admin.Zone) composeForm {
 		Channels: r.PostForm["channel"],
 		SendAt:   strings.TrimSpace(r.PostFormValue("send_at")),
 		Zone:     zone.Hours,
+		OverCap:  r.PostFormValue("over_cap"),
+	}
+	if f.OverCap == "" {
+		f.OverCap = admin.OverCapWait
 	}
 	if h, err := strconv.Atoi(r.PostFormValue("zone")); err == nil {
 		f.Zone = h
@@ -57,7 +64,7 @@ func readComposeForm(r *http.Request, zone admin.Zone) composeForm {
 func (f composeForm) fingerprint() string {
 	h := sha256.New()
 	for _, part := range [][]string{{f.Text}, {f.Regions}, sorted(f.Roles), sorted(f.Statuses), sorted(f.Channels),
-		{f.SendAt}, {strconv.Itoa(f.Zone)}} {
+		{f.SendAt}, {strconv.Itoa(f.Zone)}, {f.OverCap}} {
 		for _, v := range part {
 			fmt.Fprintf(h, "%d:%s;", len(v), v)
 		}
@@ -75,7 +82,7 @@ const sendAtLayout = "2006-01-02T15:04"
 // itself must know is checked here (a time it cannot read, a zone that
 // does not exist); the service checks the announcement.
 func (f composeForm) compose() (admin.Compose, error) {
-	c := admin.Compose{Text: f.Text, Filter: admin.Filter{Roles: f.Roles, Status: f.Statuses, Channels: f.Channels}}
+	c := admin.Compose{Text: f.Text, OverCap: f.OverCap, Filter: admin.Filter{Roles: f.Roles, Status: f.Statuses, Channels: f.Channels}}
 	c.Regions = strings.FieldsFunc(f.Regions, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' })
 	if f.SendAt == "" {
 		return c, nil
@@ -117,6 +124,11 @@ func (f composeForm) roleOptions() []option {
 
 func (f composeForm) statusOptions() []option {
 	return options(admin.CourseStatuses, []string{"belum mulai", "berjalan", "selesai"}, f.Statuses)
+}
+
+func (f composeForm) overCapOptions() []option {
+	return options([]string{admin.OverCapWait, admin.OverCapSpill},
+		[]string{"Menunggu giliran WhatsApp (tanpa biaya)", "Dikirim lewat SMS (berbiaya)"}, []string{f.OverCap})
 }
 
 func (f composeForm) channelOptions() []option {

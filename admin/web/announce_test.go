@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pamong-desa/pamong/admin"
 	"github.com/pamong-desa/pamong/store"
 )
 
@@ -321,5 +322,62 @@ func TestAnnouncementCancel(t *testing.T) {
 	}
 	if code, _, _ := lobar.get("/admin/announcements/abc"); code != 404 {
 		t.Errorf("a malformed id: %d; want 404", code)
+	}
+}
+
+// The preview prices what this deployment will send: without WhatsApp
+// everyone goes by SMS, and over the hourly cap the WhatsApp part either
+// waits (and the page says how long) or spills to SMS at SMS prices.
+func TestAnnouncementPreviewPricesTheDeployment(t *testing.T) {
+	f := newFixture(t)
+	f.seed(60, villages)
+	b := f.browser()
+	b.signIn(f.lobar)
+	wa, sms, _ := f.audience("52.01")
+	if wa < 3 || sms == 0 {
+		t.Fatalf("the fixture should give both channels: %d WhatsApp, %d SMS", wa, sms)
+	}
+	const cap = 2
+	for _, tc := range []struct {
+		name        string
+		deployment  admin.Deployment
+		overCap     string
+		byWA, bySMS int
+		waitNote    bool
+	}{
+		{"no WhatsApp", admin.Deployment{SMS: true, WhatsAppPerHour: 200}, "wait", 0, wa + sms, false},
+		{"over the cap, waiting", admin.Deployment{WhatsApp: true, SMS: true, WhatsAppPerHour: cap}, "wait", wa, sms, true},
+		{"over the cap, spilled", admin.Deployment{WhatsApp: true, SMS: true, WhatsAppPerHour: cap}, "spill", cap, sms + wa - cap, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f.svc.Deployment = &tc.deployment
+			form := url.Values{"csrf": {b.csrf()}, "text": {"Rapat hari Kamis."}, "regions": {"52.01"}, "over_cap": {tc.overCap}}
+			code, body, _ := b.post("/admin/announcements/preview", form)
+			if code != 200 {
+				t.Fatalf("preview: %d %s", code, body)
+			}
+			parts := strings.Count(body, `<li class="bubble">`)
+			for fact, want := range map[string]int{"by_whatsapp": tc.byWA, "by_sms": tc.bySMS, "segments": tc.bySMS * parts} {
+				if got := cell(body, "fact", fact); got != strconv.Itoa(want) {
+					t.Errorf("%s: page shows %q, want %d", fact, got, want)
+				}
+			}
+			if got := strings.Contains(body, `id="wa-time"`); got != tc.waitNote {
+				t.Errorf("how long the WhatsApp part takes shown: %v, want %v", got, tc.waitNote)
+			}
+			if !strings.Contains(body, `value="`+tc.overCap+`" checked`) {
+				t.Errorf("the choice %q is not kept beside the preview", tc.overCap)
+			}
+			// A preview made with one choice does not send with the other.
+			other := map[string]string{"wait": "spill", "spill": "wait"}[tc.overCap]
+			form.Set("previewed", hidden(body, "previewed"))
+			form.Set("over_cap", other)
+			if code, _, _ := b.post("/admin/announcements", form); code != 409 {
+				t.Errorf("send with over_cap changed since the preview: %d, want 409", code)
+			}
+			if a, _ := f.announcementRows(); a != 0 {
+				t.Fatalf("%d announcements written", a)
+			}
+		})
 	}
 }
