@@ -253,10 +253,10 @@ type Status struct {
 	Summary
 	// The announcement's own messages by status (queued, held, sent,
 	// delivered, read, failed, cancelled, fell_back_to_sms).
-	store.DeliveryCounts
+	DeliveryCounts
 	// SMSFallback are the SMS sent in place of WhatsApp messages that were
 	// not delivered in time, by status.
-	SMSFallback store.DeliveryCounts `json:"sms_fallback"`
+	SMSFallback DeliveryCounts `json:"sms_fallback"`
 }
 
 func toSummary(a store.Announcement) Summary {
@@ -276,7 +276,7 @@ func (s *Service) Status(ctx context.Context, who store.Admin, id int64) (Status
 	if err != nil {
 		return Status{}, fromStore(err)
 	}
-	return Status{Summary: toSummary(a), DeliveryCounts: st.Messages, SMSFallback: st.Fallback}, nil
+	return Status{Summary: toSummary(a), DeliveryCounts: deliveryCounts(st.Messages), SMSFallback: deliveryCounts(st.Fallback)}, nil
 }
 
 // Cancel stops what of announcement id has not left yet and returns how

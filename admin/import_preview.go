@@ -84,7 +84,7 @@ func (s *Service) uploads() (uploadStore, error) {
 // and ImportUpload commits exactly these bytes. A file reaching outside
 // who's region is previewed with those rows listed and is not held.
 func (s *Service) PreviewOfficials(ctx context.Context, who store.Admin, filename string, content []byte) (ImportPreview, error) {
-	p := ImportPreview{ImportReport: ImportReport{Problems: []store.RowProblem{}}, Filename: filename}
+	p := ImportPreview{ImportReport: ImportReport{Problems: []RowProblem{}}, Filename: filename}
 	us, err := s.uploads()
 	if err != nil {
 		return p, err
@@ -106,7 +106,7 @@ func (s *Service) PreviewOfficials(ctx context.Context, who store.Admin, filenam
 		}
 		return p, err
 	}
-	p.Problems, p.ProblemCount = mergeProblems(run.bad.list, res.Rejected), run.bad.count+res.RejectedCount
+	p.Problems, p.ProblemCount = mergeProblems(run.bad.list, rowProblems(res.Rejected)), run.bad.count+res.RejectedCount
 	p.New, p.Updated, p.Unchanged = res.New, res.Updated, res.Unchanged
 	for _, r := range res.Rows {
 		p.Rows = append(p.Rows, PreviewRow(r))

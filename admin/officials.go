@@ -21,8 +21,8 @@ type ImportReport struct {
 	Unchanged int `json:"unchanged"`
 	// Problems are the first MaxProblems rows not imported, by line;
 	// ProblemCount counts all of them.
-	Problems     []store.RowProblem `json:"problems"`
-	ProblemCount int                `json:"problem_count"`
+	Problems     []RowProblem `json:"problems"`
+	ProblemCount int          `json:"problem_count"`
 	// Imported is false when nothing was written: a strict import with a
 	// bad row, or a file reaching outside the admin's region.
 	Imported bool `json:"imported"`
@@ -43,7 +43,7 @@ const MaxProblems = 100
 // village lies outside who's region is refused whole with ErrForbidden,
 // naming the first such lines.
 func (s *Service) ImportOfficials(ctx context.Context, who store.Admin, r io.Reader, strict bool) (ImportReport, error) {
-	rep := ImportReport{Problems: []store.RowProblem{}}
+	rep := ImportReport{Problems: []RowProblem{}}
 	rd, err := NewOfficialsReader(r)
 	if err != nil {
 		return rep, err
@@ -53,7 +53,7 @@ func (s *Service) ImportOfficials(ctx context.Context, who store.Admin, r io.Rea
 	if done, err := run.refused(err); done {
 		return rep, err
 	}
-	rep.Problems, rep.ProblemCount = mergeProblems(run.bad.list, res.Rejected), run.bad.count+res.RejectedCount
+	rep.Problems, rep.ProblemCount = mergeProblems(run.bad.list, rowProblems(res.Rejected)), run.bad.count+res.RejectedCount
 	rep.Imported = res.Committed
 	if res.Committed {
 		rep.Inserted, rep.Updated, rep.Unchanged = res.Inserted, res.Updated, res.Unchanged
@@ -128,21 +128,21 @@ var errNotImported = errors.New("the file is not imported")
 // problems keeps the first MaxProblems rows not imported and counts them
 // all; rows come in line order.
 type problems struct {
-	list  []store.RowProblem
+	list  []RowProblem
 	count int
 }
 
 func (p *problems) add(line int, reason string) {
 	p.count++
 	if len(p.list) < MaxProblems {
-		p.list = append(p.list, store.RowProblem{Line: line, Reason: reason})
+		p.list = append(p.list, RowProblem{Line: line, Reason: reason})
 	}
 }
 
 // mergeProblems merges two lists ordered by line into the first
 // MaxProblems of both.
-func mergeProblems(a, b []store.RowProblem) []store.RowProblem {
-	out := make([]store.RowProblem, 0, min(len(a)+len(b), MaxProblems))
+func mergeProblems(a, b []RowProblem) []RowProblem {
+	out := make([]RowProblem, 0, min(len(a)+len(b), MaxProblems))
 	for len(out) < MaxProblems && (len(a) > 0 || len(b) > 0) {
 		if len(b) == 0 || (len(a) > 0 && a[0].Line <= b[0].Line) {
 			out, a = append(out, a[0]), a[1:]
@@ -250,10 +250,10 @@ func appendNew(list []string, v string) []string {
 
 // OfficialList is one page of officials.
 type OfficialList struct {
-	Officials []store.OfficialRow `json:"officials"`
-	Total     int                 `json:"total"`
-	Limit     int                 `json:"limit"`
-	Offset    int                 `json:"offset"`
+	Officials []Official `json:"officials"`
+	Total     int        `json:"total"`
+	Limit     int        `json:"limit"`
+	Offset    int        `json:"offset"`
 }
 
 // MaxPage is the most officials one list call returns.
@@ -274,8 +274,5 @@ func (s *Service) Officials(ctx context.Context, who store.Admin, f Filter, limi
 	if err != nil {
 		return OfficialList{}, err
 	}
-	if rows == nil {
-		rows = []store.OfficialRow{}
-	}
-	return OfficialList{Officials: rows, Total: total, Limit: limit, Offset: offset}, nil
+	return OfficialList{Officials: officials(rows), Total: total, Limit: limit, Offset: offset}, nil
 }

@@ -41,14 +41,14 @@ var RegionLevelNames = map[region.Level]string{
 // RegionView is one level of the drill-down: the region, how to get back
 // up, and either its child regions or, for a village, its officials.
 type RegionView struct {
-	Code      string              `json:"code"`
-	Name      string              `json:"name"`
-	Path      []Crumb             `json:"path"`
-	Level     region.Level        `json:"level"`
-	Children  string              `json:"children"`
-	Rows      []RegionRow         `json:"rows,omitempty"`
-	Officials []store.OfficialRow `json:"officials,omitempty"`
-	Total     int                 `json:"total"`
+	Code      string       `json:"code"`
+	Name      string       `json:"name"`
+	Path      []Crumb      `json:"path"`
+	Level     region.Level `json:"level"`
+	Children  string       `json:"children"`
+	Rows      []RegionRow  `json:"rows,omitempty"`
+	Officials []Official   `json:"officials,omitempty"`
+	Total     int          `json:"total"`
 }
 
 // regionInScope reads the region asked for: "" is the admin's own scope;

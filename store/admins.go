@@ -20,13 +20,13 @@ var ErrOutOfScope = errors.New("outside the admin's region")
 
 // Admin is a programme admin: a name, a region scope and a token hash.
 type Admin struct {
-	ID   int64  `db:"id" json:"id"`
-	Name string `db:"name" json:"name"`
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
 	// Scope is the region prefix the admin works inside; "" is all of
 	// Indonesia.
-	Scope     region.Code `db:"scope" json:"scope"`
-	CreatedAt time.Time   `db:"created_at" json:"created_at"`
-	RevokedAt *time.Time  `db:"revoked_at" json:"revoked_at,omitempty"`
+	Scope     region.Code `db:"scope"`
+	CreatedAt time.Time   `db:"created_at"`
+	RevokedAt *time.Time  `db:"revoked_at"`
 }
 
 const insertAdmin = `

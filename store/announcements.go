@@ -275,18 +275,18 @@ type DeliveryCounts struct {
 	// the learner's 08:00 (quiet hours) or for WhatsApp capacity.
 	// Retrying is the part that was tried and waits for another attempt
 	// (the provider or the network failed for now, or a lease ran out).
-	Queued   int `db:"queued" json:"queued"`
-	Held     int `db:"held" json:"held"`
-	Retrying int `db:"retrying" json:"retrying"`
-	Sent     int `db:"sent" json:"sent"`
+	Queued   int `db:"queued"`
+	Held     int `db:"held"`
+	Retrying int `db:"retrying"`
+	Sent     int `db:"sent"`
 	// Delivered includes read.
-	Delivered int `db:"delivered" json:"delivered"`
-	Read      int `db:"read" json:"read"`
-	Failed    int `db:"failed" json:"failed"`
-	Cancelled int `db:"cancelled" json:"cancelled"`
+	Delivered int `db:"delivered"`
+	Read      int `db:"read"`
+	Failed    int `db:"failed"`
+	Cancelled int `db:"cancelled"`
 	// FellBackToSMS were not delivered on WhatsApp in time and were sent
 	// again by SMS (status superseded).
-	FellBackToSMS int `db:"fell_back" json:"fell_back_to_sms"`
+	FellBackToSMS int `db:"fell_back"`
 }
 
 // AnnouncementStats is where an announcement's messages are, live.

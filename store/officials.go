@@ -29,8 +29,8 @@ type Official struct {
 
 // RowProblem is a row that was not imported, and why.
 type RowProblem struct {
-	Line   int    `json:"line" db:"line"`
-	Reason string `json:"reason" db:"reason"`
+	Line   int    `db:"line"`
+	Reason string `db:"reason"`
 }
 
 // OfficialImport counts what an import did.
@@ -261,19 +261,19 @@ AND (cardinality($4::text[]) = 0
 
 // OfficialRow is a learner as an admin sees them in a list.
 type OfficialRow struct {
-	ID          int64  `db:"id" json:"id"`
-	Phone       string `db:"phone" json:"phone"`
-	Name        string `db:"name" json:"name"`
-	Role        string `db:"role" json:"role"`
-	VillageCode string `db:"village_code" json:"village_code"`
-	Channel     string `db:"preferred_channel" json:"channel"`
-	Source      string `db:"source" json:"source"`
-	Registered  bool   `db:"registered" json:"registered"`
-	OptedOut    bool   `db:"opted_out" json:"opted_out"`
+	ID          int64  `db:"id"`
+	Phone       string `db:"phone"`
+	Name        string `db:"name"`
+	Role        string `db:"role"`
+	VillageCode string `db:"village_code"`
+	Channel     string `db:"preferred_channel"`
+	Source      string `db:"source"`
+	Registered  bool   `db:"registered"`
+	OptedOut    bool   `db:"opted_out"`
 	// CourseStatus is not_started, in_progress or completed (the latest
 	// enrolment, or the course's when the audience names one).
-	CourseStatus string `db:"course_status" json:"course_status"`
-	Total        int    `db:"total" json:"-"`
+	CourseStatus string `db:"course_status"`
+	Total        int    `db:"total"`
 }
 
 const selectOfficials = `
