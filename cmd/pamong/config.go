@@ -39,6 +39,7 @@ type Config struct {
 	SMSRate         float64       // PAMONG_SMS_RATE, segments per second
 	WhatsAppRate    float64       // PAMONG_WHATSAPP_RATE, messages per second
 	DispatchWorkers int           // PAMONG_DISPATCH_WORKERS
+	DBConns         int           // PAMONG_DB_CONNS: the store's pool size; 0 is store.DefaultMaxConns
 	MaxAttempts     int           // PAMONG_MAX_ATTEMPTS
 	MaxAge          time.Duration // PAMONG_MAX_AGE_HOURS
 	RetryBase       time.Duration // PAMONG_RETRY_BASE: the first retry's delay, doubling after
@@ -127,6 +128,7 @@ var settings = []setting{
 		c.DatabaseURL = v
 		return nil
 	}},
+	{name: "PAMONG_DB_CONNS", need: needDatabase, parse: wholeNumber(func(c *Config) *int { return &c.DBConns }, 2, "16")},
 	{name: "PAMONG_DATA_DIR", need: needDatabase, parse: text(func(c *Config) *string { return &c.DataDir })},
 	{name: "PAMONG_LOG_LEVEL", need: needDatabase, parse: func(c *Config, v string) error {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {

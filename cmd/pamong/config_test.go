@@ -72,6 +72,8 @@ func TestLoadConfigEverySetting(t *testing.T) {
 		{name: "PAMONG_WHATSAPP_RATE", good: "5", check: func(c Config) bool { return c.WhatsAppRate == 5 },
 			unset: func(c Config) bool { return c.WhatsAppRate == 20 }, bad: "-1", wantErr: "want a positive number"},
 		// The finding: 0.5 used to become int(0.5) = 0 and then the default 8.
+		{name: "PAMONG_DB_CONNS", good: "16", check: func(c Config) bool { return c.DBConns == 16 },
+			unset: func(c Config) bool { return c.DBConns == 0 }, bad: "1", wantErr: "want a whole number of at least 2, like 16"},
 		{name: "PAMONG_DISPATCH_WORKERS", good: "32", check: func(c Config) bool { return c.DispatchWorkers == 32 },
 			unset: func(c Config) bool { return c.DispatchWorkers == 8 }, bad: "0.5", wantErr: "want a whole number of at least 1, like 8"},
 		{name: "PAMONG_MAX_ATTEMPTS", good: "3", check: func(c Config) bool { return c.MaxAttempts == 3 },

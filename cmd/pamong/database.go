@@ -33,6 +33,9 @@ func openStore(ctx context.Context, e *env, log *slog.Logger) (*store.DB, error)
 	if err != nil {
 		return nil, err
 	}
+	if e.cfg.DBConns > 0 {
+		db.SetMaxConns(e.cfg.DBConns)
+	}
 	db.SetCertificates(certificateSettings(e.cfg))
 	applied, err := db.Migrate(ctx)
 	if err != nil {
