@@ -158,11 +158,7 @@ func adminService(ctx context.Context, e *env) (*admin.Service, *store.DB, error
 	if err != nil {
 		return nil, nil, err
 	}
-	dep, err := cliDeployment(ctx, e, log)
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
+	dep := cliDeployment(ctx, e, log)
 	return &admin.Service{Store: db, SMSPrice: e.cfg.SMSPrice, CourseID: course.ID, Deployment: dep}, db, nil
 }
 

@@ -19,7 +19,7 @@ func deploymentFrom(waOn, smsOn bool, wa whatsapp.Config) *admin.Deployment {
 // starting serve: a paired WhatsApp device in the database, SMS variables
 // set, and the WhatsApp pacing variables. A preview that cannot tell
 // assumes no WhatsApp, so that it never prices an SMS at Rp 0.
-func cliDeployment(ctx context.Context, e *env, log *slog.Logger) (*admin.Deployment, error) {
+func cliDeployment(ctx context.Context, e *env, log *slog.Logger) *admin.Deployment {
 	smsOn := e.cfg.Twilio.Set() || e.cfg.Kannel.Set() || e.cfg.SMSProvider != ""
 	paired := false
 	if dsn, err := databaseURL(ctx, e, log); err == nil {
@@ -30,5 +30,5 @@ func cliDeployment(ctx context.Context, e *env, log *slog.Logger) (*admin.Deploy
 			log.Warn("cannot tell whether a WhatsApp device is paired; pricing as if none", "err", err)
 		}
 	}
-	return deploymentFrom(paired, smsOn, e.cfg.WhatsApp), nil
+	return deploymentFrom(paired, smsOn, e.cfg.WhatsApp)
 }
