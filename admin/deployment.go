@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -78,7 +77,7 @@ func (d Deployment) route(p *Preview, preferWA, preferSMS, parts int, fallback s
 	if byWA > 0 {
 		p.WhatsAppHours = float64(byWA) / float64(d.perHour())
 		p.WhatsAppDays = p.WhatsAppHours / SendingHoursPerDay
-		p.WhatsAppTime = fmt.Sprintf("%s by WhatsApp at %s/hour ≈ %s", thousands(byWA), thousands(d.perHour()), span(p.WhatsAppHours))
+		p.WhatsAppTime = fmt.Sprintf("%s by WhatsApp at %s/hour ≈ %s", GroupDigits(byWA, ","), GroupDigits(d.perHour(), ","), span(p.WhatsAppHours))
 	}
 }
 
@@ -96,17 +95,4 @@ func span(hours float64) string {
 	days := math.Round(hours/SendingHoursPerDay*10) / 10
 	return fmt.Sprintf("%s days of 08:00–20:00 sending (%s hours)", strconv.FormatFloat(days, 'f', -1, 64),
 		strconv.FormatFloat(math.Round(hours*10)/10, 'f', -1, 64))
-}
-
-// thousands writes n with commas: 60,000.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

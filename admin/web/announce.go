@@ -195,7 +195,7 @@ func reason(err, sentinel error) string {
 }
 
 func (h *Handler) previewView(p admin.Preview, f composeForm) *previewView {
-	v := &previewView{Preview: p, Cost: rupiah(p.EstimatedCost), Price: rupiah(p.SMSPrice), WhatsAppSpan: sendingSpan(p.WhatsAppHours)}
+	v := &previewView{Preview: p, Cost: admin.Rupiah(p.EstimatedCost), Price: admin.Rupiah(p.SMSPrice), WhatsAppSpan: sendingSpan(p.WhatsAppHours)}
 	if p.SendAt != nil {
 		z, _ := admin.ZoneOf(f.Zone)
 		v.SendAt = localTime(*p.SendAt, z)
@@ -297,9 +297,6 @@ func (h *Handler) live(st admin.Status) bool {
 func localTime(t time.Time, z admin.Zone) string {
 	return t.In(z.Location()).Format("02-01-2006 15:04") + " " + z.Name
 }
-
-// rupiah writes an amount the Indonesian way: Rp 12.250.
-func rupiah(n int) string { return "Rp " + thousands(n) }
 
 // shorten cuts s to n characters at most, marking the cut.
 func shorten(s string, n int) string {

@@ -53,7 +53,7 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request) {
 // funcs are the helpers templates use.
 var funcs = template.FuncMap{
 	"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
-	"num": thousands,
+	"num": func(n int) string { return admin.GroupDigits(n, ".") },
 	"add": func(a, b int) int { return a + b },
 	"status": func(s string) string {
 		switch s {
@@ -70,17 +70,4 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%+.1f poin", *g)
 	},
-}
-
-// thousands writes n the Indonesian way: 80.000.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	neg := ""
-	if n < 0 {
-		neg, s = "-", s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return neg + s
 }

@@ -206,16 +206,3 @@ func (l *listFlag) Set(v string) error {
 	}
 	return nil
 }
-
-// rupiah writes an amount the Indonesian way: Rp 28.000.
-func rupiah(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return "Rp " + b.String()
-}

@@ -206,7 +206,7 @@ func printPreview(w io.Writer, p admin.Preview) {
 	for _, s := range p.SMSParts {
 		fmt.Fprintf(w, "  | %s\n", s)
 	}
-	fmt.Fprintf(w, "SMS segments: %d × %s = %s (estimated).\n", p.SMSSegments, rupiah(p.SMSPrice), rupiah(p.EstimatedCost))
+	fmt.Fprintf(w, "SMS segments: %d × %s = %s (estimated).\n", p.SMSSegments, admin.Rupiah(p.SMSPrice), admin.Rupiah(p.EstimatedCost))
 }
 
 func printStatus(w io.Writer, st admin.Status) {
