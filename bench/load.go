@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -52,30 +51,9 @@ func loadCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		c.duration < time.Second {
 		return errors.New("load: want at least one learner, message, recipient, worker, instance and pgbench client, and -duration of at least 1s")
 	}
-	dir, err := os.MkdirTemp("", "pamong-load-")
-	if err != nil {
-		return fmt.Errorf("create the run's directory: %w", err)
-	}
-	// The cluster runs as the postgres user when this runs as root: it must
-	// reach the data directory inside.
-	if err := os.Chmod(dir, 0o711); err != nil {
-		return fmt.Errorf("open the run's directory to the postgres user: %w", err)
-	}
-	fmt.Fprintf(stdout, "Load: %d learners × %d messages, a broadcast to %d, %d workers, %d instance(s); working in %s\n",
-		c.learners, c.messages, c.recipients, c.workers, c.instances, dir)
-	passed, err := load(ctx, c, dir, stdout)
-	if passed && err == nil && !c.keep {
-		os.RemoveAll(dir)
-	} else {
-		fmt.Fprintf(stdout, "Kept %s (server logs: serve-N.log)\n", dir)
-	}
-	if err != nil {
-		return err
-	}
-	if !passed {
-		return errFailed
-	}
-	return nil
+	what := fmt.Sprintf("Load: %d learners × %d messages, a broadcast to %d, %d workers, %d instance(s)",
+		c.learners, c.messages, c.recipients, c.workers, c.instances)
+	return inRunDir(stdout, "load", what, c.keep, func(dir string) (bool, error) { return load(ctx, c, dir, stdout) })
 }
 
 // parseDepths reads "1000,20000,200000".

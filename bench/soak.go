@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -53,30 +52,8 @@ func soakCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		c.importEvery <= 0 || c.every <= 0 || c.restarts < 0 || c.outage < 0 || c.limit <= 1 {
 		return errors.New("soak: want -duration of at least 1m, at least one learner, positive intervals and -limit above 1")
 	}
-	dir, err := os.MkdirTemp("", "pamong-soak-")
-	if err != nil {
-		return fmt.Errorf("create the run's directory: %w", err)
-	}
-	// The cluster runs as the postgres user when this runs as root: it must
-	// reach the data directory inside.
-	if err := os.Chmod(dir, 0o711); err != nil {
-		return fmt.Errorf("open the run's directory to the postgres user: %w", err)
-	}
-	fmt.Fprintf(stdout, "Soak: %s of traffic, %d learners, %d database restarts of %s; working in %s\n",
-		c.duration, c.learners, c.restarts, c.outage, dir)
-	passed, err := soak(ctx, c, dir, stdout)
-	if passed && err == nil && !c.keep {
-		os.RemoveAll(dir)
-	} else {
-		fmt.Fprintf(stdout, "Kept %s (server log: serve.log)\n", dir)
-	}
-	if err != nil {
-		return err
-	}
-	if !passed {
-		return errFailed
-	}
-	return nil
+	what := fmt.Sprintf("Soak: %s of traffic, %d learners, %d database restarts of %s", c.duration, c.learners, c.restarts, c.outage)
+	return inRunDir(stdout, "soak", what, c.keep, func(dir string) (bool, error) { return soak(ctx, c, dir, stdout) })
 }
 
 // soak runs the whole test; it leaves nothing running, whatever happens.
