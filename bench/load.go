@@ -188,13 +188,5 @@ func load(ctx context.Context, c loadConfig, dir string, w io.Writer) (bool, err
 		return false, err
 	}
 	res.print(w)
-	if len(problems) > 0 {
-		fmt.Fprintln(w, "\nFAIL:")
-		for _, pr := range problems {
-			fmt.Fprintln(w, "  "+pr)
-		}
-		return false, nil
-	}
-	fmt.Fprintln(w, "\nPASS: nothing lost, nothing sent twice, every learner's messages in order (speed never fails a run)")
-	return true, nil
+	return verdict(w, problems, "nothing lost, nothing sent twice, every learner's messages in order (speed never fails a run)"), nil
 }

@@ -33,3 +33,17 @@ func inRunDir(stdout io.Writer, name, what string, keep bool, run func(dir strin
 	}
 	return nil
 }
+
+// verdict prints the run's problems, or pass when there are none, and
+// says whether it passed.
+func verdict(w io.Writer, problems []string, pass string) bool {
+	if len(problems) > 0 {
+		fmt.Fprintln(w, "\nFAIL:")
+		for _, pr := range problems {
+			fmt.Fprintln(w, "  "+pr)
+		}
+		return false
+	}
+	fmt.Fprintln(w, "\nPASS: "+pass)
+	return true
+}

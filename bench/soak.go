@@ -127,15 +127,7 @@ func soak(ctx context.Context, c soakConfig, dir string, w io.Writer) (bool, err
 		return false, err
 	}
 	problems = append(problems, logSummary(w, p.logPath, r.outagesSeen())...)
-	if len(problems) > 0 {
-		fmt.Fprintln(w, "\nFAIL:")
-		for _, pr := range problems {
-			fmt.Fprintln(w, "  "+pr)
-		}
-		return false, nil
-	}
-	fmt.Fprintln(w, "\nPASS: nothing lost, nothing sent twice, no unbounded growth")
-	return true, nil
+	return verdict(w, problems, "nothing lost, nothing sent twice, no unbounded growth"), nil
 }
 
 // daytimeShift is how far to move the server's clock so that WIB is between
